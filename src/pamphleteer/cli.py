@@ -1,0 +1,67 @@
+"""The command line: `pamphleteer build` and `pamphleteer check`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .errors import PamphleteerError
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PamphleteerError as error:
+        if args.debug:
+            traceback.print_exc()
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("pamphleteer: interrupted; no output was changed", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pamphleteer", description="One Markdown manuscript in, an EPUB 3 and a print PDF out.")
+    parser.add_argument("--version", action="version", version=f"pamphleteer {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build the EPUB and the PDF of a manuscript")
+    build.add_argument("manuscript", type=Path, help="the manuscript, a .md file")
+    build.add_argument("-o", "--outdir", type=Path, default=Path("build"),
+                       help="where to write the outputs (default: build/)")
+    build.add_argument("--epub", action="store_true", help="build the EPUB (default: both)")
+    build.add_argument("--pdf", action="store_true", help="build the PDF (default: both)")
+    build.add_argument("--styles", type=Path, default=None,
+                       help="the styles folder (default: the project's styles/)")
+    build.set_defaults(run=_build)
+
+    check = commands.add_parser("check", help="check built EPUB and PDF files")
+    check.add_argument("files", type=Path, nargs="+", help=".epub and .pdf files")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def _build(args) -> int:
+    from .build import FORMATS, build
+    from .render import DEFAULT_STYLES
+
+    formats = tuple(f for f in FORMATS if getattr(args, f)) or FORMATS
+    result = build(args.manuscript, args.outdir, formats, args.styles or DEFAULT_STYLES)
+    for path in result.outputs.values():
+        print(f"wrote {path}")
+    return 0
+
+
+def _check(args) -> int:
+    from .checks import check_files
+
+    return check_files(args.files, strict=args.strict)

@@ -1,0 +1,216 @@
+"""Front matter: the YAML block at the top of a manuscript, read into `Metadata`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import uuid
+from pathlib import Path
+
+import yaml
+
+from .errors import Diagnostics
+from .model import Metadata
+from .typography import smarten
+
+# Each accepted key, and the synonyms authors use for it.
+KEYS = {
+    "title": "title",
+    "subtitle": "subtitle",
+    "author": "author",
+    "authors": "author",
+    "publisher": "publisher",
+    "date": "date",
+    "lang": "lang",
+    "language": "lang",
+    "identifier": "identifier",
+    "rights": "rights",
+    "description": "description",
+    "subjects": "subjects",
+    "subject": "subjects",
+    "cover-image": "cover-image",
+    "cover": "cover-image",
+}
+
+# Prose shown to readers gets typographic quotes; names and codes stay as typed.
+SMARTENED = {"title", "subtitle", "description", "rights"}
+LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+DATE_FORMATS = {  # strptime format -> how much of the date it gives
+    "%Y": "%Y",
+    "%Y-%m": "%Y-%m",
+    "%Y-%m-%d": "%Y-%m-%d",
+    "%d %B %Y": "%Y-%m-%d",
+    "%B %d, %Y": "%Y-%m-%d",
+    "%B %Y": "%Y-%m",
+}
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Return (yaml text or None, body, number of lines before the body)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, text, 0
+    for i, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 1
+    return None, text, 0
+
+
+def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics) -> Metadata | None:
+    """Validate the front matter; report every problem in `diag`."""
+    if yaml_text is None:
+        diag.error("no front matter: start the file with a '---' line, "
+                   "'title: ...', and another '---' line", line=1)
+        return None
+    try:
+        data = yaml.safe_load(yaml_text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening '---'
+        problem = getattr(exc, "problem", None) or "it is not valid YAML"
+        diag.error(f"front matter: {problem}; check the YAML syntax on this line", line=line)
+        return None
+    if not isinstance(data, dict):
+        diag.error("front matter must be 'key: value' lines, such as 'title: My pamphlet'", line=2)
+        return None
+    fields = _canonical_keys(data, yaml_text, diag)
+    return _build_metadata(fields, yaml_text, manuscript, diag)
+
+
+def _canonical_keys(data: dict, yaml_text: str, diag: Diagnostics) -> dict:
+    fields: dict = {}
+    for key, value in data.items():
+        name = KEYS.get(str(key).lower())
+        if name is None:
+            near = difflib.get_close_matches(str(key), list(KEYS), n=1)
+            hint = f"did you mean '{near[0]}'?" if near else "it is ignored"
+            diag.warning(f"unknown front matter key '{key}' ({hint})",
+                         line=_key_line(yaml_text, str(key)))
+            continue
+        fields[name] = value
+    return fields
+
+
+def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
+                    diag: Diagnostics) -> Metadata | None:
+    def line(key: str) -> int:
+        synonyms = [k for k, name in KEYS.items() if name == key]
+        return min((_key_line(yaml_text, k) for k in synonyms), key=lambda n: n if n > 1 else 10**9)
+
+    title = _text(fields, "title", diag, line)
+    if not title:
+        diag.error("front matter has no title: add a line 'title: Your title'", line=1)
+        return None
+    lang = _text(fields, "lang", diag, line) or "en"
+    if not LANG_TAG.match(lang):
+        diag.error(f"'{lang}' is not a language tag: use one like 'en', 'en-GB' or 'fr'",
+                   line=line("lang"))
+    date, date_text = _date(fields.get("date"), diag, line("date"))
+    return Metadata(
+        title=title,
+        subtitle=_text(fields, "subtitle", diag, line),
+        authors=_text_list(fields, "author", diag, line),
+        publisher=_text(fields, "publisher", diag, line),
+        date=date,
+        date_text=date_text,
+        lang=lang,
+        identifier=_identifier(fields.get("identifier"), title, diag, line("identifier")),
+        rights=_text(fields, "rights", diag, line),
+        description=_text(fields, "description", diag, line),
+        subjects=_text_list(fields, "subjects", diag, line),
+        cover_image=_cover(fields.get("cover-image"), manuscript, diag, line("cover-image")),
+    )
+
+
+def _text(fields: dict, key: str, diag: Diagnostics, line) -> str | None:
+    value = fields.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        diag.error(f"'{key}' must be plain text, not a list or a mapping", line=line(key))
+        return None
+    text = " ".join(str(value).split())
+    return smarten(text) if key in SMARTENED and text else text or None
+
+
+def _text_list(fields: dict, key: str, diag: Diagnostics, line) -> tuple[str, ...]:
+    value = fields.get(key)
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(item, (dict, list)) for item in items):
+        diag.error(f"'{key}' must be a name or a list of names", line=line(key))
+        return ()
+    return tuple(" ".join(str(item).split()) for item in items if str(item).strip())
+
+
+def _date(value, diag: Diagnostics, line: int) -> tuple[str | None, str | None]:
+    if value is None:
+        return None, None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat(), value.strftime("%-d %B %Y")
+    text = " ".join(str(value).split())
+    for pattern, precision in DATE_FORMATS.items():
+        try:
+            parsed = dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return parsed.strftime(precision), text
+    diag.error(f"cannot read the date '{text}': write it as 2026-11-23, "
+               "'23 November 2026', 'November 2026' or 2026", line=line)
+    return None, None
+
+
+def _identifier(value, title: str, diag: Diagnostics, line: int) -> str:
+    if value is None:
+        # Stable across builds, so readers and stores see one book, not a new one each time.
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pamphleteer:' + title)}"
+    text = str(value).strip()
+    if text.lower().startswith("urn:uuid:"):
+        try:
+            return f"urn:uuid:{uuid.UUID(text[9:])}"
+        except ValueError:
+            diag.error(f"'{text}' is not a valid urn:uuid: identifier", line=line)
+            return text
+    digits = re.sub(r"^(urn:)?isbn:?\s*", "", text, flags=re.IGNORECASE).replace("-", "").replace(" ", "")
+    if re.fullmatch(r"\d{13}|\d{9}[\dXx]", digits):
+        if not _isbn_checks(digits):
+            diag.error(f"ISBN '{text}' has a wrong check digit: copy it again from your ISBN agency",
+                       line=line)
+        return f"urn:isbn:{digits.upper()}"
+    diag.error(f"identifier '{text}' is neither an ISBN nor a urn:uuid:; "
+               "leave it out to have one made from the title", line=line)
+    return text
+
+
+def _isbn_checks(digits: str) -> bool:
+    if len(digits) == 13:
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
+        return total % 10 == 0
+    values = [10 if d in "Xx" else int(d) for d in digits]
+    return sum(v * (10 - i) for i, v in enumerate(values)) % 11 == 0
+
+
+def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None:
+    if value is None:
+        return None
+    path = (manuscript.parent / str(value)).resolve()
+    if not path.is_file():
+        diag.error(f"cover image not found: {value} (paths are relative to {manuscript.name})",
+                   line=line)
+        return None
+    if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+        diag.error(f"cover image {value} must be a JPEG or PNG file", line=line)
+        return None
+    return path
+
+
+def _key_line(yaml_text: str, key: str) -> int:
+    """The manuscript line of a top-level key (the front matter starts on line 2)."""
+    for i, text in enumerate(yaml_text.split("\n")):
+        if re.match(rf"{re.escape(key)}\s*:", text, flags=re.IGNORECASE):
+            return i + 2
+    return 1

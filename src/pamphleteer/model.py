@@ -1,0 +1,146 @@
+"""The plain data model every stage after the reader works from.
+
+The reader builds a `Book` once; the renderers and writers only read it.
+Body text is stored as XHTML fragments, already free of Markdown, interleaved
+with `NoteRef` and `Figure` parts so each output format can render notes and
+figures its own way (pop-up notes in the EPUB, page-foot notes in the PDF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    identifier: str
+    lang: str = "en"
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    publisher: str | None = None
+    date: str | None = None  # W3C date: "2026", "2026-11" or "2026-11-23"
+    date_text: str | None = None  # the date as the author wrote it, for display
+    rights: str | None = None
+    description: str | None = None
+    subjects: tuple[str, ...] = ()
+    cover_image: Path | None = None
+
+    @property
+    def author_line(self) -> str:
+        """The authors as a reader would say them: 'A', 'A and B', 'A, B and C'."""
+        if len(self.authors) < 2:
+            return "".join(self.authors)
+        return ", ".join(self.authors[:-1]) + " and " + self.authors[-1]
+
+    @property
+    def is_isbn(self) -> bool:
+        return self.identifier.startswith("urn:isbn:")
+
+    @property
+    def first_day(self) -> dt.date | None:
+        """The earliest day the date can mean, for timestamps."""
+        if not self.date:
+            return None
+        year, month, day = (self.date.split("-") + ["1", "1"])[:3]
+        return dt.date(int(year), int(month), int(day))
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 for a top-level section, 2 inside it, ...
+    id: str
+    html: str  # inline XHTML of the heading text
+    text: str  # the same as plain text, for nav labels, bookmarks and titles
+
+
+@dataclass(frozen=True)
+class Note:
+    number: int  # 1, 2, 3 ... in reading order, whatever the author's label
+    label: str  # the author's label, for messages
+    paragraphs: tuple[str, ...]  # inline XHTML of each paragraph
+
+    @property
+    def id(self) -> str:
+        return f"note-{self.number}"
+
+    @property
+    def ref_id(self) -> str:
+        return f"noteref-{self.number}"
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """The place in the text where a note is called."""
+
+    note: Note
+    first: bool  # False when the same note is called a second time
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    source: Path  # the image file on disk
+    href: str  # the path as written in the manuscript, relative to it
+    media_type: str
+    alt: str
+    caption_html: str | None
+    credit_html: str | None
+    width: int  # pixels
+    height: int
+
+
+Part = str | NoteRef | Figure
+
+
+@dataclass
+class Section:
+    """One top-level division: a `#` chapter, or a `##` question when the
+    manuscript has no `#` headings; or the untitled opening before them."""
+
+    number: int
+    heading: Heading | None
+    parts: list[Part] = field(default_factory=list)
+    subheadings: list[Heading] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.heading.id if self.heading else "opening"
+
+    @property
+    def notes(self) -> list[Note]:
+        return [p.note for p in self.parts if isinstance(p, NoteRef) and p.first]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [p for p in self.parts if isinstance(p, Figure)]
+
+    @property
+    def headings(self) -> list[Heading]:
+        return ([self.heading] if self.heading else []) + self.subheadings
+
+
+@dataclass
+class Book:
+    source: Path
+    metadata: Metadata
+    sections: list[Section]
+    has_chapters: bool = False  # `#` chapters holding `##` sections, not `##` questions alone
+
+    @property
+    def stem(self) -> str:
+        return self.source.stem
+
+    @property
+    def notes(self) -> list[Note]:
+        return [n for s in self.sections for n in s.notes]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for s in self.sections for f in s.figures]
+
+    @property
+    def headings(self) -> list[Heading]:
+        return [h for s in self.sections for h in s.headings]

@@ -1,0 +1,298 @@
+"""Reading a manuscript: Markdown with YAML front matter, into a `Book`.
+
+This is the only place Markdown is parsed. Python-Markdown turns the body into
+HTML; we then walk that HTML once to number the notes in reading order, turn
+lone images into figures, give headings unique ids and cut the text into
+top-level sections. Every problem found is collected and reported together.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from pathlib import Path
+
+import markdown
+from lxml import etree, html
+
+from .errors import Diagnostics, fail
+from .frontmatter import read_metadata, split_front_matter
+from .images import ImageProblem, inspect_image
+from .model import Book, Figure, Heading, Note, NoteRef, Part, Section
+
+EXTENSIONS = ["footnotes", "tables", "smarty", "attr_list", "sane_lists"]
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Markers left in the HTML where a note is called or a figure stands, cut out
+# again when the sections are serialized. Private-use characters, which no
+# manuscript needs, since lxml refuses control characters.
+OPEN, CLOSE = "\ue000", "\ue001"
+MARKER = re.compile(f"(?:<x-figure>)?{OPEN}([NF])(\\d+)([fs]?){CLOSE}(?:</x-figure>)?")
+CREDIT_SEPARATOR = " / "
+
+
+def read_book(path: Path) -> Book:
+    path = Path(path)
+    diag = Diagnostics(path)
+    text = _read_text(path)
+    yaml_text, body, body_start = split_front_matter(text)
+    metadata = read_metadata(yaml_text, path, diag)
+    source = _Source(body, body_start)
+    if not body.strip():
+        diag.error("the manuscript has no text after its front matter", line=body_start + 1)
+    root = html.fragment_fromstring(_to_html(body), create_parent="div")
+    notes = _collect_notes(root, source, diag)
+    figures = _collect_figures(root, path.parent, source, diag)
+    _check_leftover_references(root, source, diag)
+    has_chapters = root.find("h1") is not None  # before the levels are normalized
+    sections = _split_sections(root, notes, figures)
+    diag.raise_if_errors()
+    for warning in diag.warnings:
+        _report(warning)
+    assert metadata is not None  # a missing title is an error, raised above
+    return Book(source=path, metadata=metadata, sections=sections, has_chapters=has_chapters)
+
+
+def _report(problem) -> None:
+    import sys
+
+    print(problem, file=sys.stderr)
+
+
+class _Source:
+    """The Markdown body, kept to point messages at manuscript lines."""
+
+    def __init__(self, body: str, offset: int):
+        self.lines = body.split("\n")
+        self.offset = offset
+
+    def line_of(self, needle: str) -> int | None:
+        for number, line in enumerate(self.lines, start=1):
+            if needle in line:
+                return number + self.offset
+        return None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("manuscript not found: check the path", path) from None
+    except OSError as exc:
+        raise fail(f"cannot read the manuscript: {exc.strerror}", path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise fail(f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be read; "
+                   "save the file as UTF-8 in your editor", path, line) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub(f"[\x00{OPEN}{CLOSE}]", "", text)
+
+
+def _to_html(body: str) -> str:
+    return markdown.markdown(body, extensions=EXTENSIONS, output_format="xhtml")
+
+
+# --- notes ------------------------------------------------------------------
+
+def _collect_notes(root, source: _Source, diag: Diagnostics) -> dict[int, Note]:
+    """Remove the footnote list Python-Markdown appends; return label -> paragraphs.
+
+    Each call in the text is replaced by a marker numbered in reading order.
+    """
+    definitions: dict[str, list[str]] = {}
+    for container in root.xpath("div[@class='footnote']"):
+        for item in container.xpath("ol/li[starts-with(@id, 'fn:')]"):
+            definitions[item.get("id")[3:]] = _note_paragraphs(item)
+        container.drop_tree()
+    numbers: dict[str, int] = {}
+    for ref in root.xpath("//sup[a[@class='footnote-ref']]"):
+        label = ref[0].get("href", "")[len("#fn:"):]
+        first = label not in numbers
+        numbers.setdefault(label, len(numbers) + 1)
+        _replace_with_text(ref, f"{OPEN}N{numbers[label]}{'f' if first else 's'}{CLOSE}")
+    for label in definitions.keys() - numbers.keys():
+        diag.warning(f"footnote [^{label}] is defined but never referenced; "
+                     "reference it in the text or delete it",
+                     line=source.line_of(f"[^{label}]:"))
+    return {number: Note(number, label, tuple(definitions.get(label, ())))
+            for label, number in numbers.items()}
+
+
+def _note_paragraphs(item) -> list[str]:
+    for backref in item.xpath(".//a[@class='footnote-backref']"):
+        _drop_keep_tail(backref)
+    paragraphs = []
+    for block in item:
+        if block.tag in ("ul", "ol"):
+            paragraphs += ["• " + _inner_xhtml(li).strip() for li in block]
+        elif block.tag == "blockquote":
+            paragraphs += [_inner_xhtml(p).strip() for p in block]
+        else:
+            paragraphs.append(_inner_xhtml(block).strip())
+    # Python-Markdown leaves a no-break space where the back link was.
+    return [p.rstrip("\u00a0 ") for p in paragraphs if p.strip()]
+
+
+# --- figures ----------------------------------------------------------------
+
+def _collect_figures(root, folder: Path, source: _Source, diag: Diagnostics) -> list[Figure | None]:
+    figures: list[Figure | None] = []
+    for img in root.xpath("//img"):
+        paragraph = img.getparent()
+        alone = (paragraph.tag == "p" and len(paragraph) == 1
+                 and not (paragraph.text or "").strip() and not (img.tail or "").strip())
+        line = source.line_of(f"]({img.get('src', '')}")
+        if not alone:
+            diag.error("an image must stand alone in its own paragraph, with blank lines "
+                       "around it, to become a figure", line=line)
+            _drop_keep_tail(img)
+            continue
+        figures.append(_make_figure(img, len(figures) + 1, folder, line, diag))
+        placeholder = etree.Element("x-figure")
+        placeholder.text = f"{OPEN}F{len(figures)}{CLOSE}"
+        placeholder.tail = paragraph.tail
+        paragraph.getparent().replace(paragraph, placeholder)
+    return figures
+
+
+def _make_figure(img, number: int, folder: Path, line: int | None,
+                 diag: Diagnostics) -> Figure | None:
+    href = img.get("src", "")
+    path = (folder / href).resolve()
+    if not path.is_file():
+        diag.error(f"image not found: {href}{_suggestion(folder, href)}", line=line)
+        return None
+    try:
+        info = inspect_image(path)
+    except ImageProblem as exc:
+        diag.error(f"image {href}: {exc}", line=line)
+        return None
+    caption, _, credit = (img.get("title") or "").partition(CREDIT_SEPARATOR)
+    return Figure(
+        id=f"figure-{number}", source=path, href=href, media_type=info.media_type,
+        alt=" ".join(img.get("alt", "").split()),
+        caption_html=_inline_markdown(caption), credit_html=_inline_markdown(credit),
+        width=info.width, height=info.height,
+    )
+
+
+def _suggestion(folder: Path, href: str) -> str:
+    candidates = [str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.is_file() and p.suffix.lower() in (".jpg", ".jpeg", ".png", ".svg", ".gif")]
+    near = difflib.get_close_matches(href, candidates, n=1, cutoff=0.5)
+    return f" (did you mean {near[0]}?)" if near else ""
+
+
+def _inline_markdown(text: str) -> str | None:
+    """Captions and credits may use emphasis and get typographic quotes too."""
+    text = text.strip()
+    if not text:
+        return None
+    fragment = html.fragment_fromstring(
+        markdown.markdown(text, extensions=["smarty"], output_format="xhtml"), create_parent="div")
+    paragraph = fragment[0] if len(fragment) and fragment[0].tag == "p" else fragment
+    return _inner_xhtml(paragraph).strip()
+
+
+# --- leftovers --------------------------------------------------------------
+
+def _check_leftover_references(root, source: _Source, diag: Diagnostics) -> None:
+    """A `[^label]` still in the text is a call whose definition is missing."""
+    text = "".join(root.itertext())
+    for label in dict.fromkeys(re.findall(r"\[\^([^\]\s]+)\]", text)):
+        diag.error(f"footnote [^{label}] has no definition: add a line '[^{label}]: source...'",
+                   line=source.line_of(f"[^{label}]"))
+
+
+# --- sections ---------------------------------------------------------------
+
+def _split_sections(root, notes: dict[int, Note], figures: list[Figure | None]) -> list[Section]:
+    levels = [int(el.tag[1]) for el in root if el.tag in HEADINGS]
+    top = min(levels) if levels else 1
+    ids = _UniqueIds()
+    sections: list[Section] = [Section(number=0, heading=None)]
+    for element in root:
+        if element.tag in HEADINGS:
+            heading = _make_heading(element, int(element.tag[1]) - top + 1, ids)
+            element.tag, element.attrib["id"] = f"h{heading.level}", heading.id
+            if heading.level == 1:
+                sections.append(Section(number=len(sections), heading=heading))
+                continue
+            sections[-1].subheadings.append(heading)
+        xhtml = etree.tostring(element, encoding="unicode", method="xml", with_tail=False)
+        sections[-1].parts.extend(_parts(xhtml, notes, figures))
+    if not _has_text(sections[0]):
+        sections.pop(0)
+    return sections
+
+
+def _parts(xhtml: str, notes: dict[int, Note], figures: list[Figure | None]) -> list[Part]:
+    parts: list[Part] = []
+    position = 0
+    for match in MARKER.finditer(xhtml):
+        parts.append(xhtml[position:match.start()])
+        kind, number = match[1], int(match[2])
+        if kind == "N":
+            parts.append(NoteRef(notes[number], first=match[3] == "f"))
+        elif figures[number - 1] is not None:
+            parts.append(figures[number - 1])
+        position = match.end()
+    parts.append(xhtml[position:])
+    return [p for p in parts if not (isinstance(p, str) and not p.strip())]
+
+
+def _has_text(section: Section) -> bool:
+    return any(not isinstance(p, str) or p.strip() for p in section.parts)
+
+
+def _make_heading(element, level: int, ids: _UniqueIds) -> Heading:
+    text = " ".join("".join(element.itertext()).split())
+    return Heading(level=level, id=ids.make(element.get("id") or text),
+                   html=_inner_xhtml(element).strip(), text=text)
+
+
+class _UniqueIds:
+    """Ids from heading text; a repeated heading gets -2, -3 ..."""
+
+    def __init__(self):
+        self.used: set[str] = {"opening"}
+
+    def make(self, text: str) -> str:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        slug = "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-") or "section"
+        if not slug[0].isalpha():
+            slug = "s-" + slug
+        candidate, n = slug, 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{slug}-{n}"
+        self.used.add(candidate)
+        return candidate
+
+
+# --- tree helpers -----------------------------------------------------------
+
+def _inner_xhtml(element) -> str:
+    return _escape(element.text or "") + "".join(etree.tostring(child, encoding="unicode", method="xml") for child in element)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _replace_with_text(element, text: str) -> None:
+    """Put `text` where `element` was, keeping what followed it."""
+    parent = element.getparent()
+    previous = element.getprevious()
+    joined = text + (element.tail or "")
+    if previous is not None:
+        previous.tail = (previous.tail or "") + joined
+    else:
+        parent.text = (parent.text or "") + joined
+    parent.remove(element)
+
+
+def _drop_keep_tail(element) -> None:
+    _replace_with_text(element, "")

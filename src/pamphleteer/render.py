@@ -1,0 +1,186 @@
+"""Rendering: the `Book` through the Jinja2 templates in `styles/`.
+
+All of the look lives in `styles/`; this module only decides which template
+renders what, and hands each one the book. It produces text (XHTML documents
+for the EPUB, one HTML document for print, one for the generated cover); the
+writers turn that text into files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from .model import Book, Figure, Heading, NoteRef, Section
+
+DEFAULT_STYLES = Path(__file__).resolve().parents[2] / "styles"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One XHTML file of the EPUB."""
+
+    file_name: str
+    title: str
+    content: str
+    properties: tuple[str, ...] = ()
+
+
+@dataclass
+class EpubRendering:
+    cover: Document
+    front: list[Document]  # title page, contents (the nav document)
+    text: list[Document]  # one per top-level section
+    back: list[Document]  # colophon
+    stylesheet: str
+    image_files: dict[Path, str] = field(default_factory=dict)  # source -> name in the EPUB
+
+    @property
+    def documents(self) -> list[Document]:
+        return [self.cover, *self.front, *self.text, *self.back]
+
+
+@dataclass
+class TocEntry:
+    heading: Heading
+    section_id: str
+    children: list[TocEntry] = field(default_factory=list)
+
+
+def table_of_contents(book: Book) -> list[TocEntry]:
+    """Every heading, nested by level, in reading order."""
+    entries: list[TocEntry] = []
+    for section in book.sections:
+        stack: list[TocEntry] = []
+        for heading in section.headings:
+            entry = TocEntry(heading, section.id)
+            while stack and stack[-1].heading.level >= heading.level:
+                stack.pop()
+            (stack[-1].children if stack else entries).append(entry)
+            stack.append(entry)
+    return entries
+
+
+def environment(styles: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(styles)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.tests["noteref"] = lambda part: isinstance(part, NoteRef)
+    env.tests["figure"] = lambda part: isinstance(part, Figure)
+    return env
+
+
+def labels(styles: Path, lang: str) -> dict[str, str]:
+    """The words the templates print ('Contents', 'Notes' ...) in the book's language."""
+    table = yaml.safe_load((styles / "labels.yaml").read_text(encoding="utf-8"))
+    primary = lang.split("-")[0].lower()
+    return {**table["en"], **table.get(primary, {}), **table.get(lang, {})}
+
+
+def section_file(section: Section) -> str:
+    return f"section-{section.number:02d}.xhtml"
+
+
+def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES) -> EpubRendering:
+    """`cover_name` is where the writer puts the cover image in the EPUB."""
+    env = environment(styles)
+    images = _epub_image_names(book)
+    files = {section.id: section_file(section) for section in book.sections}
+    targets = _epub_link_targets(book)
+    env.filters["epub_links"] = lambda xhtml: _rewrite_links(xhtml, targets)
+    context = {
+        "book": book,
+        "meta": book.metadata,
+        "labels": labels(styles, book.metadata.lang),
+        "images": {fig.id: images[fig.source] for fig in book.figures},
+        "files": files,
+        "first_text_file": section_file(book.sections[0]),
+        "note_files": {note.number: section_file(section)
+                       for section in book.sections for note in section.notes},
+        "toc": table_of_contents(book),
+        "cover_image": cover_name,
+    }
+
+    def document(template: str, file_name: str, title: str, properties=(), **extra) -> Document:
+        content = env.get_template(f"epub/{template}").render(
+            context, title=title, file_name=file_name, **extra)
+        return Document(file_name, title, content, tuple(properties))
+
+    cover_alt = book.metadata.title + (f", {book.metadata.author_line}" if book.metadata.authors else "")
+    lab = context["labels"]
+    return EpubRendering(
+        cover=document("cover.xhtml", "cover.xhtml", lab["cover"], cover_alt=cover_alt),
+        front=[
+            document("titlepage.xhtml", "titlepage.xhtml", lab["title_page"]),
+            document("nav.xhtml", "nav.xhtml", lab["contents"], properties=["nav"]),
+        ],
+        text=[
+            document("section.xhtml", section_file(section), _section_title(book, section),
+                     section=section)
+            for section in book.sections
+        ],
+        back=[document("colophon.xhtml", "colophon.xhtml", lab["colophon"])],
+        stylesheet=(styles / "epub" / "book.css").read_text(encoding="utf-8"),
+        image_files=images,
+    )
+
+
+def render_print(book: Book, styles: Path = DEFAULT_STYLES, created: str | None = None) -> str:
+    """`created` is the W3C date-time the PDF's metadata gives as its creation."""
+    env = environment(styles)
+    return env.get_template("print/book.html").render(
+        book=book, meta=book.metadata, labels=labels(styles, book.metadata.lang),
+        toc=table_of_contents(book), created=created)
+
+
+def render_cover(book: Book, styles: Path = DEFAULT_STYLES) -> str:
+    env = environment(styles)
+    return env.get_template("cover/cover.html").render(
+        book=book, meta=book.metadata, labels=labels(styles, book.metadata.lang))
+
+
+def _section_title(book: Book, section: Section) -> str:
+    return section.heading.text if section.heading else book.metadata.title
+
+
+def _epub_image_names(book: Book) -> dict[Path, str]:
+    """A file name in the EPUB for each image, unique even if two folders share a name."""
+    names: dict[Path, str] = {}
+    for figure in book.figures:
+        if figure.source in names:
+            continue
+        stem, suffix = figure.source.stem, figure.source.suffix.lower()
+        name, n = f"images/{stem}{suffix}", 1
+        while name in names.values():
+            n += 1
+            name = f"images/{stem}-{n}{suffix}"
+        names[figure.source] = name
+    return names
+
+
+def _epub_link_targets(book: Book) -> dict[str, str]:
+    """Which file each id ends up in, once the book is split into files."""
+    targets = {}
+    for section in book.sections:
+        for heading in section.headings:
+            targets[heading.id] = section_file(section)
+        for figure in section.figures:
+            targets[figure.id] = section_file(section)
+    return targets
+
+
+def _rewrite_links(xhtml: str, targets: dict[str, str]) -> str:
+    """`href="#heading"` in the manuscript must point into the file that holds it."""
+    def repl(match: re.Match) -> str:
+        target = match[1]
+        return f'href="{targets[target]}#{target}"' if target in targets else match[0]
+    return re.sub(r'href="#([^"]+)"', repl, xhtml)
