@@ -155,7 +155,7 @@ def _metadata_findings(reader: PdfReader) -> list[Finding]:
         findings.append(Finding("PDF-002", "warning", "metadata",
                                 "the PDF has no title: set 'title' in the front matter"))
     if not reader.outline:
-        findings.append(Finding("PDF-003", "warning", "bookmarks",
+        findings.append(Finding("PDF-003", "info", "bookmarks",
                                 "the PDF has no bookmarks: give the manuscript headings"))
     return findings
 

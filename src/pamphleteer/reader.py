@@ -50,7 +50,7 @@ def read_book(path: Path) -> Book:
     for warning in diag.warnings:
         _report(warning)
     assert metadata is not None  # a missing title is an error, raised above
-    return Book(source=path, metadata=metadata, sections=sections, has_chapters=has_chapters)
+    return Book(source=path.resolve(), metadata=metadata, sections=sections, has_chapters=has_chapters)
 
 
 def _report(problem) -> None:
@@ -126,7 +126,7 @@ def _note_paragraphs(item) -> list[str]:
     paragraphs = []
     for block in item:
         if block.tag in ("ul", "ol"):
-            paragraphs += ["• " + _inner_xhtml(li).strip() for li in block]
+            paragraphs += ["– " + _inner_xhtml(li).strip() for li in block]
         elif block.tag == "blockquote":
             paragraphs += [_inner_xhtml(p).strip() for p in block]
         else:
@@ -221,7 +221,7 @@ def _split_sections(root, notes: dict[int, Note], figures: list[Figure | None]) 
                 sections.append(Section(number=len(sections), heading=heading))
                 continue
             sections[-1].subheadings.append(heading)
-        xhtml = etree.tostring(element, encoding="unicode", method="xml", with_tail=False)
+        xhtml = etree.tostring(element, encoding="unicode", method="xml", with_tail=False) + "\n"
         sections[-1].parts.extend(_parts(xhtml, notes, figures))
     if not _has_text(sections[0]):
         sections.pop(0)

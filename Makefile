@@ -1,0 +1,90 @@
+# pamphleteer: `make` sets everything up and builds the sample; `make test` runs the suite.
+# Every output is a real file target: a second `make` with nothing changed does nothing.
+
+MANUSCRIPT ?= $(firstword $(wildcard manuscript/*.md))
+NAME       := $(basename $(notdir $(MANUSCRIPT)))
+BUILD      ?= build
+PUBLISH    ?= publish
+
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+TOOL   := $(VENV)/bin/pamphleteer
+SETUP  := $(VENV)/.setup-done
+
+# What each output is made from: the manuscript, everything beside it (images),
+# the code, and the part of styles/ that format uses.
+MANUSCRIPT_FILES := $(MANUSCRIPT) $(shell find $(dir $(MANUSCRIPT)) -type f ! -name '*.md' 2>/dev/null)
+CODE             := $(shell find src -name '*.py') pyproject.toml
+EPUB_STYLES      := $(shell find styles/epub styles/cover -type f) styles/labels.yaml
+PDF_STYLES       := $(shell find styles/print -type f) styles/labels.yaml
+
+EPUB := $(BUILD)/$(NAME).epub
+PDF  := $(BUILD)/$(NAME).pdf
+
+
+.DEFAULT_GOAL := all
+.PHONY: all epub pdf check test lint publish preview clean distclean help setup
+
+all: $(EPUB) $(PDF) ## set up, then build the EPUB and the PDF of MANUSCRIPT
+
+epub: $(EPUB) ## build the EPUB only
+pdf: $(PDF)   ## build the PDF only
+
+$(EPUB): $(MANUSCRIPT_FILES) $(CODE) $(EPUB_STYLES) | $(SETUP)
+	$(TOOL) build $(MANUSCRIPT) -o $(BUILD) --epub
+
+$(PDF): $(MANUSCRIPT_FILES) $(CODE) $(PDF_STYLES) | $(SETUP)
+	$(TOOL) build $(MANUSCRIPT) -o $(BUILD) --pdf
+
+check: $(EPUB) $(PDF) ## EPUBCheck and PDF checks on the built files (warnings fail too)
+	$(TOOL) check --strict $(EPUB) $(PDF)
+
+test: $(SETUP) ## run the whole test suite, EPUBCheck included, and the linter
+	$(VENV)/bin/ruff check src tests
+	$(PYTHON) -m pytest
+
+lint: $(SETUP) ## ruff only
+	$(VENV)/bin/ruff check src tests
+
+publish: $(EPUB) $(PDF) ## copy the built files into publish/ with a SHA256SUMS file
+	mkdir -p $(PUBLISH)
+	cp $(EPUB) $(PDF) $(PUBLISH)/
+	cd $(PUBLISH) && sha256sum $(notdir $(EPUB)) $(notdir $(PDF)) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+	cd $(PUBLISH) && sha256sum -c SHA256SUMS
+
+preview: $(PDF) ## render the first PDF pages to PNG in build/preview/
+	$(PYTHON) -m pamphleteer.preview $(PDF) $(BUILD)/preview
+
+setup: $(SETUP) ## install system packages (as root) and the Python environment
+
+# Debian packages the build needs from the system: the book typeface, Java for
+# EPUBCheck, Pango and HarfBuzz for WeasyPrint. Installed when missing and we are root.
+$(SETUP): pyproject.toml
+	@missing=""; \
+	fc-list 2>/dev/null | grep -qi "EB Garamond" || missing="$$missing fonts-ebgaramond"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	  else \
+	    echo "missing system packages:$$missing -- install them (e.g. sudo apt-get install$$missing) and run make again" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+clean: ## remove generated files (build/); the manuscript and publish/ are left alone
+	rm -rf $(BUILD) .pytest_cache .ruff_cache
+
+distclean: clean ## also remove the Python environment
+	rm -rf $(VENV)
+
+help: ## list the targets
+	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 20
+	@echo "  MANUSCRIPT=path/to/other.md builds another manuscript (default: $(MANUSCRIPT))"

@@ -1,0 +1,107 @@
+"""Front matter: each accepted key and form, on tiny manuscripts."""
+
+import datetime as dt
+
+import pytest
+from support import draw_image, write_manuscript
+
+from pamphleteer.errors import PamphleteerError
+from pamphleteer.reader import read_book
+
+BODY = "Some text.\n"
+
+
+def meta(tmp_path, front):
+    return read_book(write_manuscript(tmp_path, BODY, front)).metadata
+
+
+def test_only_title_is_required(tmp_path):
+    m = meta(tmp_path, "title: Just a title")
+    assert m.title == "Just a title"
+    assert m.lang == "en"
+    assert m.authors == ()
+    assert m.identifier.startswith("urn:uuid:")
+
+
+def test_identifier_derived_from_title_is_stable(tmp_path):
+    first = meta(tmp_path / "a", "title: Same title").identifier
+    second = meta(tmp_path / "b", "title: Same title").identifier
+    other = meta(tmp_path / "c", "title: Another title").identifier
+    assert first == second != other
+
+
+def test_one_author_or_a_list(tmp_path):
+    assert meta(tmp_path / "a", "title: T\nauthor: Ann Author").authors == ("Ann Author",)
+    m = meta(tmp_path / "b", "title: T\nauthor:\n  - Ann\n  - Bob\n  - Cy")
+    assert m.authors == ("Ann", "Bob", "Cy")
+    assert m.author_line == "Ann, Bob and Cy"
+
+
+def test_language_is_accepted_for_lang(tmp_path):
+    assert meta(tmp_path, "title: T\nlanguage: fr-CA").lang == "fr-CA"
+
+
+@pytest.mark.parametrize(("written", "w3c", "shown"), [
+    ("2026-11-23", "2026-11-23", "23 November 2026"),
+    ("'2026-11-23'", "2026-11-23", "2026-11-23"),
+    ("November 2026", "2026-11", "November 2026"),
+    ("23 November 2026", "2026-11-23", "23 November 2026"),
+    ("2026", "2026", "2026"),
+])
+def test_date_as_yaml_date_or_string(tmp_path, written, w3c, shown):
+    m = meta(tmp_path, f"title: T\ndate: {written}")
+    assert (m.date, m.date_text) == (w3c, shown)
+    assert isinstance(m.first_day, dt.date)
+
+
+def test_isbn_becomes_urn_and_uuid_is_kept(tmp_path):
+    assert meta(tmp_path / "a", "title: T\nidentifier: 978-3-16-148410-0").identifier \
+        == "urn:isbn:9783161484100"
+    uuid = "urn:uuid:12345678-1234-5678-1234-567812345678"
+    assert meta(tmp_path / "b", f"title: T\nidentifier: {uuid}").identifier == uuid
+
+
+def test_folded_description_becomes_one_line(tmp_path):
+    m = meta(tmp_path, "title: T\ndescription: >\n  First line\n  and second line.\n")
+    assert m.description == "First line and second line."
+
+
+def test_subjects_and_rights(tmp_path):
+    m = meta(tmp_path, "title: T\nsubjects: [History, Co-operation]\nrights: CC BY 4.0")
+    assert m.subjects == ("History", "Co-operation")
+    assert m.rights == "CC BY 4.0"
+
+
+@pytest.mark.parametrize("key", ["cover-image", "cover"])
+def test_cover_path_is_relative_to_the_manuscript(tmp_path, key):
+    draw_image(tmp_path / "art" / "front.jpg", size=(400, 640))
+    m = meta(tmp_path, f"title: T\n{key}: art/front.jpg")
+    assert m.cover_image == (tmp_path / "art" / "front.jpg").resolve()
+
+
+def test_title_gets_typographic_quotes(tmp_path):
+    m = meta(tmp_path, "title: Don't \"panic\" -- yet")
+    assert m.title == "Don’t “panic” – yet"
+
+
+@pytest.mark.parametrize(("front", "message", "line"), [
+    ("author: Nobody", "front matter has no title", 1),
+    ("title: T\ndate: someday soon", "cannot read the date 'someday soon'", 3),
+    ("title: T\nlang: not a tag!", "is not a language tag", 3),
+    ("title: T\nidentifier: 978-3-16-148410-9", "wrong check digit", 3),
+    ("title: T\ncover: missing.jpg", "cover image not found: missing.jpg", 3),
+    ("title: [unclosed", "front matter", 2),
+])
+def test_bad_front_matter_is_reported_with_its_line(tmp_path, front, message, line):
+    with pytest.raises(PamphleteerError) as caught:
+        meta(tmp_path, front)
+    problem = caught.value.problems[0]
+    assert message in problem.message
+    assert problem.line == line
+    assert str(problem).startswith(f"{tmp_path / 'test.md'}:{line}: error: ")
+
+
+def test_unknown_key_is_a_warning_naming_the_nearest_key(tmp_path, capsys):
+    m = meta(tmp_path, "title: T\nsubtitel: Oops")
+    assert m.subtitle is None
+    assert "unknown front matter key 'subtitel' (did you mean 'subtitle'?)" in capsys.readouterr().err

@@ -1,0 +1,151 @@
+"""The reader: one behaviour per tiny manuscript."""
+
+import pytest
+from support import draw_image, write_manuscript
+
+from pamphleteer.errors import PamphleteerError
+from pamphleteer.model import Figure, NoteRef
+from pamphleteer.reader import read_book
+
+
+def book_of(tmp_path, body, front="title: T"):
+    return read_book(write_manuscript(tmp_path, body, front))
+
+
+def text_of(section) -> str:
+    return "".join(p for p in section.parts if isinstance(p, str))
+
+
+def test_text_before_the_first_heading_is_an_untitled_opening(tmp_path):
+    book = book_of(tmp_path, "Opening words.\n\n## First question?\n\nAn answer.\n")
+    opening, first = book.sections
+    assert opening.heading is None and "Opening words." in text_of(opening)
+    assert first.heading.text == "First question?"
+
+
+def test_no_opening_section_when_the_text_starts_with_a_heading(tmp_path):
+    book = book_of(tmp_path, "## Only question\n\nText.\n")
+    assert [s.heading.text for s in book.sections] == ["Only question"]
+
+
+def test_questions_are_the_top_level_when_there_are_no_chapters(tmp_path):
+    book = book_of(tmp_path, "## One\n\nA.\n\n### Detail\n\nB.\n\n## Two\n\nC.\n")
+    assert not book.has_chapters
+    assert [(s.heading.text, s.heading.level) for s in book.sections] == [("One", 1), ("Two", 1)]
+    assert [(h.text, h.level) for h in book.sections[0].subheadings] == [("Detail", 2)]
+
+
+def test_chapters_hold_their_sections(tmp_path):
+    book = book_of(tmp_path, "# Part one\n\n## A\n\nx\n\n## B\n\ny\n\n# Part two\n\nz\n")
+    assert book.has_chapters
+    assert [s.heading.text for s in book.sections] == ["Part one", "Part two"]
+    assert [h.text for h in book.sections[0].subheadings] == ["A", "B"]
+
+
+def test_repeated_headings_get_unique_ids(tmp_path):
+    book = book_of(tmp_path, "## Why?\n\na\n\n## Why?\n\nb\n\n## 1848\n\nc\n")
+    ids = [h.id for h in book.headings]
+    assert ids == ["why", "why-2", "s-1848"]
+
+
+def test_notes_are_numbered_in_reading_order_whatever_their_labels(tmp_path):
+    body = ("First call.[^zebra] Second call.[^apple]\n\n"
+            "[^apple]: Defined first.\n[^zebra]: Defined second.\n")
+    book = book_of(tmp_path, body)
+    assert [(n.number, n.label) for n in book.notes] == [(1, "zebra"), (2, "apple")]
+    assert book.notes[0].paragraphs == ("Defined second.",)
+
+
+def test_a_note_keeps_all_its_paragraphs(tmp_path):
+    body = "Text.[^n]\n\n[^n]: First paragraph.\n\n    Second *paragraph*.\n"
+    (note,) = book_of(tmp_path, body).notes
+    assert note.paragraphs == ("First paragraph.", "Second <em>paragraph</em>.")
+
+
+def test_a_note_called_twice_is_printed_once(tmp_path):
+    book = book_of(tmp_path, "One.[^n] Two.[^n]\n\n[^n]: The note.\n")
+    refs = [p for p in book.sections[0].parts if isinstance(p, NoteRef)]
+    assert [(r.note.number, r.first) for r in refs] == [(1, True), (1, False)]
+    assert len(book.notes) == 1
+
+
+def test_note_definitions_may_sit_anywhere(tmp_path):
+    body = "[^early]: Defined before use.\n\n## Later\n\nCalled here.[^early]\n"
+    book = book_of(tmp_path, body)
+    assert book.sections[0].notes[0].paragraphs == ("Defined before use.",)
+
+
+def test_an_image_alone_is_a_figure_with_caption_and_credit(tmp_path):
+    draw_image(tmp_path / "images" / "x.png", size=(300, 200))
+    body = '![Alt words](images/x.png "A *fine* caption. / Image: Us")\n'
+    (figure,) = book_of(tmp_path, body).figures
+    assert isinstance(figure, Figure)
+    assert figure.alt == "Alt words"
+    assert figure.caption_html == "A <em>fine</em> caption."
+    assert figure.credit_html == "Image: Us"
+    assert (figure.width, figure.height, figure.media_type) == (300, 200, "image/png")
+
+
+def test_svg_figures_take_their_size_from_the_viewbox(tmp_path):
+    (tmp_path / "d.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 480"><rect width="9" height="9"/></svg>')
+    (figure,) = book_of(tmp_path, "![A diagram](d.svg)\n").figures
+    assert (figure.width, figure.height, figure.media_type) == (640, 480, "image/svg+xml")
+    assert figure.caption_html is None and figure.credit_html is None
+
+
+def test_typographic_quotes_and_dashes(tmp_path):
+    book = book_of(tmp_path, "\"Quoted\" and 'single' -- don't --- ok... ’ “ ” — …\n")
+    assert text_of(book.sections[0]) == \
+        "<p>“Quoted” and ‘single’ – don’t — ok… ’ “ ” — …</p>\n"
+
+
+def test_pipe_tables_lists_and_links(tmp_path):
+    body = ("| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n1. first\n2. second\n\n"
+            "A [link](https://example.org/).\n")
+    html = text_of(book_of(tmp_path, body).sections[0])
+    for tag in ("<table>", "<td>1</td>", "<ul>", "<ol>", '<a href="https://example.org/">link</a>'):
+        assert tag in html
+
+
+@pytest.mark.parametrize(("body", "message", "line"), [
+    ("Text.\n\n![x](images/nope.png)\n", "image not found: images/nope.png", 6),
+    ("A call.[^missing]\n", "footnote [^missing] has no definition", 4),
+    ("Inline ![x](images/a.png) image.\n", "must stand alone in its own paragraph", 4),
+])
+def test_bad_body_is_reported_with_its_line(tmp_path, body, message, line):
+    draw_image(tmp_path / "images" / "a.png", size=(50, 50))
+    with pytest.raises(PamphleteerError) as caught:
+        book_of(tmp_path, body)
+    (problem,) = caught.value.problems
+    assert message in problem.message and problem.line == line
+
+
+def test_a_missing_image_gets_a_suggestion(tmp_path):
+    draw_image(tmp_path / "images" / "kropotkin-1900.jpg", size=(50, 50))
+    with pytest.raises(PamphleteerError) as caught:
+        book_of(tmp_path, "![K](images/kropotkin.jpg)\n")
+    assert "did you mean images/kropotkin-1900.jpg?" in caught.value.problems[0].message
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    with pytest.raises(PamphleteerError) as caught:
+        book_of(tmp_path, "![a](a.png)\n\n![b](b.png)\n\nx[^gone]\n")
+    assert len(caught.value.problems) == 3
+
+
+def test_not_utf8_names_the_byte_and_line(tmp_path):
+    path = tmp_path / "latin1.md"
+    path.write_bytes("---\ntitle: T\n---\nCaf\xe9\n".encode("latin-1"))
+    with pytest.raises(PamphleteerError) as caught:
+        read_book(path)
+    (problem,) = caught.value.problems
+    assert problem.line == 4 and "byte 0xe9" in problem.message
+
+
+def test_bom_and_crlf_are_fine(tmp_path):
+    path = tmp_path / "windows.md"
+    path.write_bytes("\ufeff---\r\ntitle: Windows\r\n---\r\n## Heading\r\n\r\nText.\r\n".encode())
+    book = read_book(path)
+    assert book.metadata.title == "Windows"
+    assert book.sections[0].heading.text == "Heading"
