@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import FIXTURES, SAMPLE, draw_image
 
 from pamphleteer.build import build
 from pamphleteer.model import Book
+
+from support import FIXTURES, SAMPLE, draw_image
 
 
 @dataclass

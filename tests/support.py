@@ -114,7 +114,8 @@ def note_calls(pdf: Path, body_size: float = 11.0) -> list[set[int]]:
             numbers, run, last = set(), "", None
             for char in page.chars:
                 small = char["size"] < body_size * 0.75 and char["text"].isdigit()
-                adjacent = last is not None and abs(char["x0"] - last["x1"]) < 1 and abs(char["top"] - last["top"]) < 1
+                adjacent = (last is not None and abs(char["x0"] - last["x1"]) < 1
+                            and abs(char["top"] - last["top"]) < 1)
                 if small and (not run or adjacent):
                     run += char["text"]
                 else:

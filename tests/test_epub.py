@@ -4,10 +4,11 @@ import hashlib
 import io
 
 from PIL import Image
-from support import EPUB_TYPE, NS, XML_LANG, Epub
 
 from pamphleteer.build import build
 from pamphleteer.checks import check_epub
+
+from support import EPUB_TYPE, NS, XML_LANG, Epub
 
 
 def test_epubcheck_reports_no_errors_and_no_warnings(any_book):

@@ -3,10 +3,11 @@
 import datetime as dt
 
 import pytest
-from support import draw_image, write_manuscript
 
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.reader import read_book
+
+from support import draw_image, write_manuscript
 
 BODY = "Some text.\n"
 

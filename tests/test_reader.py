@@ -1,11 +1,12 @@
 """The reader: one behaviour per tiny manuscript."""
 
 import pytest
-from support import draw_image, write_manuscript
 
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.model import Figure, NoteRef
 from pamphleteer.reader import read_book
+
+from support import draw_image, write_manuscript
 
 
 def book_of(tmp_path, body, front="title: T"):

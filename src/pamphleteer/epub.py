@@ -36,11 +36,11 @@ def build_time(book: Book) -> dt.datetime:
     """The moment the book claims it was made: SOURCE_DATE_EPOCH, else its date, else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     day = book.metadata.first_day
     if day is not None:
-        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _package(book: Book, rendering: EpubRendering, cover: CoverImage) -> epub.EpubBook:
@@ -125,7 +125,7 @@ class _Collector(epub.EpubWriter):
     def __init__(self, book: epub.EpubBook, modified: dt.datetime | None = None):
         super().__init__("", book, {"epub3_pages": False, "epub3_landmark": False,
                                     "play_order": {"enabled": True, "start_from": 1},
-                                    "mtime": modified or dt.datetime.now(dt.timezone.utc)})
+                                    "mtime": modified or dt.datetime.now(dt.UTC)})
         self.entries: list[tuple[str, bytes]] = []
 
     def writestr(self, name: str, data, compress_type=None) -> None:
@@ -143,7 +143,7 @@ class _Collector(epub.EpubWriter):
 
 
 def _zip(entries: list[tuple[str, bytes]], when: dt.datetime) -> bytes:
-    stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
+    stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         # The OCF rule: 'mimetype' first, stored, with no extra field.

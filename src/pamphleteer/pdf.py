@@ -1,17 +1,31 @@
-"""The PDF writer: the print HTML laid out by WeasyPrint."""
+"""The PDF writer: the print HTML laid out by WeasyPrint.
+
+One correction is made to WeasyPrint's pagination. When the last lines of a
+page would leave a widow or an orphan, WeasyPrint makes room for them by
+pushing that page's footnotes on to the next page, so a note ends up a page
+after its call. We look for such notes in the laid-out pages; the paragraph
+that ends the calling page gets the class `footnote-fit` (which
+`styles/print/book.css` turns into a page break before it) and the book is
+laid out again. Most books need no second pass.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from .errors import fail
+from .errors import Problem, fail
 from .fetcher import FolderFetcher, ForbiddenResource
 from .model import Book
 from .output import write_atomically
+
+FIT_CLASS = "footnote-fit"
+MAX_LAYOUTS = 4
 
 
 def write_pdf(book: Book, html_text: str, styles: Path, path: Path) -> Path:
@@ -23,14 +37,71 @@ def render_pdf(book: Book, html_text: str, styles: Path) -> bytes:
     fonts = FontConfiguration()
     stylesheet = styles / "print" / "book.css"
     try:
-        css = CSS(string=stylesheet.read_text(encoding="utf-8"), base_url=stylesheet.parent.as_uri() + "/",
-                  url_fetcher=fetcher, font_config=fonts)
-        document = HTML(string=html_text, base_url=book.source.parent.as_uri() + "/",
-                        url_fetcher=fetcher)
+        css = CSS(string=stylesheet.read_text(encoding="utf-8"),
+                  base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher, font_config=fonts)
+        html = HTML(string=html_text, base_url=book.source.parent.as_uri() + "/",
+                    url_fetcher=fetcher)
+        document = _lay_out(html, css, fonts, book)
         return document.write_pdf(
-            stylesheets=[css], font_config=fonts,
             # A fixed document ID, so the same book gives the same bytes.
-            pdf_identifier=hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode(),
-        )
+            pdf_identifier=hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode())
     except ForbiddenResource as exc:
         raise fail(f"refused to read {exc.url}: {exc.reason}", book.source) from None
+
+
+def _lay_out(html: HTML, css: CSS, fonts: FontConfiguration, book: Book):
+    for _ in range(MAX_LAYOUTS):
+        document = html.render(stylesheets=[css], font_config=fonts)
+        strays = list(stray_notes(document))
+        if not strays:
+            return document
+        for _, _, paragraph in strays:
+            paragraph.set("class", f"{paragraph.get('class', '')} {FIT_CLASS}".strip())
+    for number, call_page, _ in strays:
+        print(Problem("warning", f"note {number} is printed a page after its call on page "
+                                 f"{call_page}; shorten the note or the paragraph around it",
+                      book.source), file=sys.stderr)
+    return document
+
+
+def stray_notes(document) -> Iterator[tuple[int, int, object]]:
+    """(note number, page of the call, last paragraph on that page) for each note
+    printed on a later page than its call."""
+    body_page: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for box in _boxes(page._page_box):
+            if _is_note_body(box):
+                body_page.setdefault(box.element.get("data-number"), number)
+    for number, page in enumerate(document.pages, start=1):
+        for box in _boxes(page._page_box):
+            if _is_note_call(box) and body_page.get(box.element.get("data-number"), number) > number:
+                yield int(box.element.get("data-number")), number, _last_paragraph(page._page_box)
+
+
+def _boxes(box) -> Iterator:
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes(child)
+
+
+def _is_note_call(box) -> bool:
+    return type(box).__name__ == "InlineBox" and (box.element_tag or "").endswith("::footnote-call")
+
+
+def _is_note_body(box) -> bool:
+    return (type(box).__name__ == "BlockBox" and box.element is not None
+            and box.element_tag == "span" and "footnote" in (box.element.get("class") or "").split())
+
+
+def _last_paragraph(page_box):
+    """The element of the last line of the main text on a page."""
+    html_box = page_box.children[0]
+    last = None
+    for box in _boxes(html_box):
+        if type(box).__name__ == "LineBox":
+            last = box
+    parent = None
+    for box in _boxes(html_box):
+        if last in (getattr(box, "children", None) or ()):
+            parent = box
+    return parent.element

@@ -275,7 +275,8 @@ class _UniqueIds:
 # --- tree helpers -----------------------------------------------------------
 
 def _inner_xhtml(element) -> str:
-    return _escape(element.text or "") + "".join(etree.tostring(child, encoding="unicode", method="xml") for child in element)
+    children = (etree.tostring(child, encoding="unicode", method="xml") for child in element)
+    return _escape(element.text or "") + "".join(children)
 
 
 def _escape(text: str) -> str:

@@ -1,0 +1,152 @@
+"""The print PDF, read back page by page as a reader would see it."""
+
+import re
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from pamphleteer.checks import _fonts, font_is_embedded
+
+from support import flat, note_calls, page_texts
+
+A5 = (419.53, 595.28)  # points
+
+
+def contents_page_numbers(texts: list[str]) -> dict[str, int]:
+    """Heading -> the page number the contents page prints beside it."""
+    contents = next(t for t in texts if t.lstrip().startswith("Contents"))
+    entries = {}
+    for line in contents.splitlines():
+        match = re.match(r"^(.*?)[\s.]*?(\d+)$", line.strip())
+        if match:
+            label = re.sub(r"[\s.]+$", "", match[1]).strip()
+            entries[" ".join(label.split())] = int(match[2])
+    return entries
+
+
+def test_every_page_is_the_trim_size(any_book):
+    for page in PdfReader(any_book.pdf).pages:
+        assert [round(float(v), 2) for v in page.mediabox[2:]] == pytest.approx(A5, abs=0.05)
+
+
+def test_contents_gives_the_page_each_heading_is_printed_on(any_book):
+    texts = page_texts(any_book.pdf)
+    printed = contents_page_numbers(texts)
+    headings = any_book.book.headings
+    assert set(h.text for h in headings) <= set(printed)
+    contents_index = next(i for i, t in enumerate(texts) if t.lstrip().startswith("Contents"))
+    for heading in headings:
+        # The first page after the contents that shows the heading is where it is printed.
+        page = next(i + 1 for i, t in enumerate(texts)
+                    if i > contents_index and heading.text in flat(t))
+        assert printed[heading.text] == page, heading.text
+
+
+def test_each_footnote_is_at_the_foot_of_the_page_that_calls_it(any_book):
+    texts = [flat(t) for t in page_texts(any_book.pdf)]
+    calls = note_calls(any_book.pdf)
+    for note in any_book.book.notes:
+        start = re.sub(r"<[^>]+>", "", note.paragraphs[0])[:40]
+        start = " ".join(start.split()[:5])
+        pages = [i for i, t in enumerate(texts) if f"{note.number}. {start}" in t]
+        assert len(pages) == 1, f"note {note.number} printed on pages {pages}"
+        assert note.number in calls[pages[0]], f"note {note.number} is not called on its page"
+
+
+def test_every_font_is_embedded(any_book):
+    fonts = _fonts(PdfReader(any_book.pdf))
+    assert fonts and all(font_is_embedded(font) for font in fonts.values())
+
+
+def test_the_text_is_set_in_eb_garamond(any_book):
+    with pdfplumber.open(any_book.pdf) as document:
+        names = {char["fontname"].split("+")[-1] for page in document.pages for char in page.chars
+                 if not page.images and not page.curves}  # pictures may bring their own fonts
+    assert names and all(name.startswith("EB-Garamond") for name in names), names
+
+
+def test_bookmarks_are_the_headings_nested(any_book):
+    reader = PdfReader(any_book.pdf)
+
+    def walk(outline, depth=1):
+        for item in outline:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, item.title
+
+    assert list(walk(reader.outline)) == [(h.level, h.text) for h in any_book.book.headings]
+
+
+def test_pdf_metadata(chapters):
+    reader = PdfReader(chapters.pdf)
+    assert reader.metadata.title == "The Workshop and the Field"
+    assert reader.metadata.author == "Ada Example and Ben Specimen"
+    assert reader.trailer["/Root"]["/Lang"] == "en-US"
+
+
+def test_title_page_has_no_folio_or_running_head(any_book):
+    first = page_texts(any_book.pdf)[0]
+    meta = any_book.book.metadata
+    assert not re.search(r"\d", first)
+    assert flat(first).startswith(meta.title.upper()[:1])
+
+
+def running_heads(pdf) -> dict[int, str]:
+    """The text in each page's top margin, by page number."""
+    with pdfplumber.open(pdf) as document:
+        return {number: flat(page.crop((0, 0, page.width, 14 * 72 / 25.4)).extract_text() or "")
+                for number, page in enumerate(document.pages, start=1)}
+
+
+def test_running_heads_book_title_left_current_section_right(sample):
+    heads = running_heads(sample.pdf)
+    texts = [flat(t) for t in page_texts(sample.pdf)]
+    title = sample.book.metadata.title.lower()
+    first_text_page = 3
+    assert heads[1] == heads[2] == ""  # title page and contents
+    for number in range(first_text_page + 1, len(texts)):
+        if number % 2 == 0:
+            assert heads[number].lower() == title, number
+        elif heads[number]:
+            # The current section: one whose heading is printed on or before this page.
+            printed = [h.text for h in sample.book.headings
+                       if any(h.text in t for t in texts[first_text_page - 1:number])]
+            assert heads[number] in printed, (number, heads[number])
+
+
+def test_chapter_openings_have_no_running_head(chapters):
+    heads = running_heads(chapters.pdf)
+    texts = page_texts(chapters.pdf)
+    for section in chapters.book.sections[1:]:
+        opening = next(n for n, t in enumerate(texts, start=1)
+                       if flat(t).startswith(section.heading.text))
+        assert heads[opening] == "" and opening % 2 == 1
+
+
+def test_page_numbers_are_printed_from_the_contents_on(any_book):
+    texts = page_texts(any_book.pdf)
+    for number, text in enumerate(texts[1:], start=2):
+        lines = [line.strip() for line in text.strip().splitlines()]
+        if lines:
+            assert lines[-1] == str(number)
+
+
+def test_figures_are_printed_with_caption_and_credit_on_their_page(any_book):
+    with pdfplumber.open(any_book.pdf) as document:
+        pages = [(flat(p.extract_text() or ""), len(p.images)) for p in document.pages]
+    for figure in any_book.book.figures:
+        caption = re.sub(r"<[^>]+>", "", figure.caption_html)
+        credit = re.sub(r"<[^>]+>", "", figure.credit_html).upper()
+        hits = [i for i, (text, images) in enumerate(pages) if caption[:30] in text]
+        assert len(hits) == 1, figure.id
+        text, images = pages[hits[0]]
+        assert credit[:20] in text.upper()
+        if figure.media_type != "image/svg+xml":  # SVG is drawn as vectors, not an image
+            assert images >= 1
+
+
+def test_colophon_is_the_last_page(any_book):
+    last = flat(page_texts(any_book.pdf)[-1])
+    assert last.startswith("Colophon") or "COLOPHON" in last.upper()[:20]
