@@ -11,9 +11,10 @@ PYTHON := $(VENV)/bin/python
 TOOL   := $(VENV)/bin/pamphleteer
 SETUP  := $(VENV)/.setup-done
 
-# What each output is made from: the manuscript, everything beside it (images),
-# the code, and the part of styles/ that format uses.
-MANUSCRIPT_FILES := $(MANUSCRIPT) $(shell find $(dir $(MANUSCRIPT)) -type f ! -name '*.md' 2>/dev/null)
+# What each output is made from: the manuscript, the pictures beside it, the
+# code, and the part of styles/ that format uses.
+PICTURES         := \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' -o -iname '*.svg' -o -iname '*.gif' \)
+MANUSCRIPT_FILES := $(MANUSCRIPT) $(shell find $(dir $(MANUSCRIPT)) -type f $(PICTURES) 2>/dev/null)
 CODE             := $(shell find src -name '*.py') pyproject.toml
 EPUB_STYLES      := $(shell find styles/epub styles/cover -type f) styles/labels.yaml
 PDF_STYLES       := $(shell find styles/print -type f) styles/labels.yaml

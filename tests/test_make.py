@@ -1,0 +1,88 @@
+"""The Makefile: real file dependencies, so make only redoes what changed."""
+
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+from support import FIXTURES, ROOT, draw_image
+
+
+def make(*args, **variables):
+    words = [f"{key}={value}" for key, value in variables.items()]
+    return subprocess.run(["make", "--no-print-directory", *args, *words], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("make")
+    shutil.copy(FIXTURES / "chapters.md", folder)
+    draw_image(folder / "art" / "cover.jpg", size=(1000, 1600))
+    draw_image(folder / "images" / "loom.png", size=(1600, 1000), mode="RGBA")
+    draw_image(folder / "images" / "field.jpg", size=(1200, 1800))
+    variables = {"MANUSCRIPT": folder / "chapters.md", "BUILD": folder / "out",
+                 "PUBLISH": folder / "publish"}
+    result = make("all", **variables)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder, variables
+
+
+def is_up_to_date(kind, variables, *options):
+    """Whether make would leave out/chapters.<kind> alone (-q asks, building nothing)."""
+    target = str(variables["BUILD"] / f"chapters.{kind}")
+    return make("-q", *options, target, **variables).returncode == 0
+
+
+def test_make_builds_both_outputs(built):
+    folder, _ = built
+    assert sorted(p.name for p in (folder / "out").iterdir()) == ["chapters.epub", "chapters.pdf"]
+
+
+def test_second_make_does_nothing(built):
+    _, variables = built
+    assert is_up_to_date("epub", variables) and is_up_to_date("pdf", variables)
+    assert "Nothing to be done" in make("all", **variables).stdout
+
+
+@pytest.mark.parametrize(("changed", "epub", "pdf"), [
+    ("styles/print/book.css", False, True),
+    ("styles/epub/book.css", True, False),
+    ("styles/cover/cover.html", True, False),
+    ("styles/labels.yaml", True, True),
+    ("src/pamphleteer/reader.py", True, True),
+])
+def test_a_changed_style_or_source_rebuilds_what_uses_it(built, changed, epub, pdf):
+    _, variables = built
+    # -W pretends the file was just modified, without touching it.
+    assert is_up_to_date("epub", variables, "-W", changed) is not epub
+    assert is_up_to_date("pdf", variables, "-W", changed) is not pdf
+
+
+def test_a_changed_image_rebuilds_both(built):
+    folder, variables = built
+    image = str(folder / "images" / "loom.png")
+    assert not is_up_to_date("epub", variables, "-W", image)
+    assert not is_up_to_date("pdf", variables, "-W", image)
+
+
+def test_publish_copies_outputs_with_checksums(built):
+    folder, variables = built
+    result = make("publish", **variables)
+    assert result.returncode == 0, result.stderr
+    publish = folder / "publish"
+    sums = dict(reversed(line.split("  ")) for line in (publish / "SHA256SUMS").read_text().splitlines())
+    assert set(sums) == {"chapters.epub", "chapters.pdf"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((publish / name).read_bytes()).hexdigest() == digest
+
+
+def test_clean_removes_only_generated_files(built, tmp_path):
+    folder, variables = built
+    manuscript = (folder / "chapters.md").read_bytes()
+    throwaway = tmp_path / "out"
+    shutil.copytree(folder / "out", throwaway)
+    assert make("clean", BUILD=throwaway).returncode == 0
+    assert not throwaway.exists()
+    assert (folder / "chapters.md").read_bytes() == manuscript
+    assert (folder / "images" / "loom.png").exists()
