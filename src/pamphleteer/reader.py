@@ -45,6 +45,7 @@ def read_book(path: Path) -> Book:
     figures = _collect_figures(root, path.parent, source, diag)
     _check_leftover_references(root, source, diag)
     has_chapters = root.find("h1") is not None  # before the levels are normalized
+    _check_headings(root, source, diag)
     sections = _split_sections(root, notes, figures)
     diag.raise_if_errors()
     for warning in diag.warnings:
@@ -204,6 +205,15 @@ def _check_leftover_references(root, source: _Source, diag: Diagnostics) -> None
     for label in dict.fromkeys(re.findall(r"\[\^([^\]\s]+)\]", text)):
         diag.error(f"footnote [^{label}] has no definition: add a line '[^{label}]: source...'",
                    line=source.line_of(f"[^{label}]"))
+
+
+def _check_headings(root, source: _Source, diag: Diagnostics) -> None:
+    for heading in root.iter(*HEADINGS):
+        text = "".join(heading.itertext())
+        if OPEN in text:
+            visible = " ".join(MARKER.sub("", text).split())
+            diag.error(f"heading '{visible}' calls a note: move the note call into the text below it",
+                       line=source.line_of(visible))
 
 
 # --- sections ---------------------------------------------------------------
