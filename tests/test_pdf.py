@@ -150,3 +150,13 @@ def test_figures_are_printed_with_caption_and_credit_on_their_page(any_book):
 def test_colophon_is_the_last_page(any_book):
     last = flat(page_texts(any_book.pdf)[-1])
     assert last.startswith("Colophon") or "COLOPHON" in last.upper()[:20]
+
+
+def test_text_is_hyphenated_in_the_book_language(sample):
+    words = set(re.findall(r"[a-z]+", sample.book.source.read_text(encoding="utf-8").lower()))
+    broken = []
+    for text in page_texts(sample.pdf):
+        for first, second in re.findall(r"([a-z]+)[\u2010-]\n([a-z]+)", text):
+            if (first + second) in words:
+                broken.append(first + "-" + second)
+    assert len(broken) >= 5, broken  # justified A5 text needs hyphenation to look even

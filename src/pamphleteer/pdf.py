@@ -33,6 +33,14 @@ def write_pdf(book: Book, html_text: str, styles: Path, path: Path) -> Path:
 
 
 def render_pdf(book: Book, html_text: str, styles: Path) -> bytes:
+    document = lay_out(book, html_text, styles)
+    # A fixed document ID, so the same book gives the same bytes.
+    identifier = hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode()
+    return document.write_pdf(pdf_identifier=identifier)
+
+
+def lay_out(book: Book, html_text: str, styles: Path):
+    """The book paginated by WeasyPrint: a `weasyprint.Document`, not yet a PDF."""
     fetcher = FolderFetcher([book.source.parent, styles])
     fonts = FontConfiguration()
     stylesheet = styles / "print" / "book.css"
@@ -41,22 +49,21 @@ def render_pdf(book: Book, html_text: str, styles: Path) -> bytes:
                   base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher, font_config=fonts)
         html = HTML(string=html_text, base_url=book.source.parent.as_uri() + "/",
                     url_fetcher=fetcher)
-        document = _lay_out(html, css, fonts, book)
-        return document.write_pdf(
-            # A fixed document ID, so the same book gives the same bytes.
-            pdf_identifier=hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode())
+        return _lay_out(html, css, fonts, book)
     except ForbiddenResource as exc:
         raise fail(f"refused to read {exc.url}: {exc.reason}", book.source) from None
 
 
 def _lay_out(html: HTML, css: CSS, fonts: FontConfiguration, book: Book):
+    parents = {child: parent for parent in html.etree_element.iter() for child in parent}
     for _ in range(MAX_LAYOUTS):
         document = html.render(stylesheets=[css], font_config=fonts)
         strays = list(stray_notes(document))
         if not strays:
             return document
         for _, _, paragraph in strays:
-            paragraph.set("class", f"{paragraph.get('class', '')} {FIT_CLASS}".strip())
+            target = _with_its_heading(paragraph, parents)
+            target.set("class", f"{target.get('class', '')} {FIT_CLASS}".strip())
     for number, call_page, _ in strays:
         print(Problem("warning", f"note {number} is printed a page after its call on page "
                                  f"{call_page}; shorten the note or the paragraph around it",
@@ -64,24 +71,37 @@ def _lay_out(html: HTML, css: CSS, fonts: FontConfiguration, book: Book):
     return document
 
 
+def _with_its_heading(element, parents: dict):
+    """The element, or the heading just before it: a heading must go with its text."""
+    parent = parents.get(element)
+    if parent is None:
+        return element
+    siblings = list(parent)
+    index = siblings.index(element)
+    while index > 0 and siblings[index - 1].tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        index -= 1
+    return siblings[index]
+
+
 def stray_notes(document) -> Iterator[tuple[int, int, object]]:
     """(note number, page of the call, last paragraph on that page) for each note
     printed on a later page than its call."""
     body_page: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
-        for box in _boxes(page._page_box):
+        for box in boxes(page._page_box):
             if _is_note_body(box):
                 body_page.setdefault(box.element.get("data-number"), number)
     for number, page in enumerate(document.pages, start=1):
-        for box in _boxes(page._page_box):
+        for box in boxes(page._page_box):
             if _is_note_call(box) and body_page.get(box.element.get("data-number"), number) > number:
                 yield int(box.element.get("data-number")), number, _last_paragraph(page._page_box)
 
 
-def _boxes(box) -> Iterator:
+def boxes(box) -> Iterator:
+    """A box and all the boxes inside it, in document order."""
     yield box
     for child in getattr(box, "children", None) or ():
-        yield from _boxes(child)
+        yield from boxes(child)
 
 
 def _is_note_call(box) -> bool:
@@ -97,11 +117,11 @@ def _last_paragraph(page_box):
     """The element of the last line of the main text on a page."""
     html_box = page_box.children[0]
     last = None
-    for box in _boxes(html_box):
+    for box in boxes(html_box):
         if type(box).__name__ == "LineBox":
             last = box
     parent = None
-    for box in _boxes(html_box):
+    for box in boxes(html_box):
         if last in (getattr(box, "children", None) or ()):
             parent = box
     return parent.element
