@@ -62,7 +62,7 @@ setup: $(SETUP) ## install system packages (as root) and the Python environment
 # EPUBCheck, Pango and HarfBuzz for WeasyPrint. Installed when missing and we are root.
 $(SETUP): pyproject.toml
 	@missing=""; \
-	fc-list 2>/dev/null | grep -qi "EB Garamond" || missing="$$missing fonts-ebgaramond"; \
+	fc-list 2>/dev/null | grep -qi "Linux Libertine O" || missing="$$missing fonts-linuxlibertine"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \

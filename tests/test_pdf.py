@@ -59,11 +59,11 @@ def test_every_font_is_embedded(any_book):
     assert fonts and all(font_is_embedded(font) for font in fonts.values())
 
 
-def test_the_text_is_set_in_eb_garamond(any_book):
+def test_the_text_is_set_in_linux_libertine(any_book):
     with pdfplumber.open(any_book.pdf) as document:
         names = {char["fontname"].split("+")[-1] for page in document.pages for char in page.chars
                  if not page.images and not page.curves}  # pictures may bring their own fonts
-    assert names and all(name.startswith("EB-Garamond") for name in names), names
+    assert names and all(name.startswith("Linux-Libertine-O") for name in names), names
 
 
 def test_bookmarks_are_the_headings_nested(any_book):

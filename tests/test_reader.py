@@ -150,3 +150,21 @@ def test_bom_and_crlf_are_fine(tmp_path):
     book = read_book(path)
     assert book.metadata.title == "Windows"
     assert book.sections[0].heading.text == "Heading"
+
+
+def test_abbreviations_keep_their_numbers_on_the_same_line(tmp_path):
+    book = book_of(tmp_path, "Text.[^n]\n\n[^n]: Mill, *Principles*, book IV, ch. VII, p. 12.\n")
+    assert book.notes[0].paragraphs == ("Mill, <em>Principles</em>, book IV, ch.\u00a0VII, p.\u00a012.",)
+
+
+def test_bare_addresses_are_marked_so_print_does_not_repeat_them(tmp_path):
+    html = text_of(book_of(tmp_path, "See <https://ica.coop/> and [the ICA](https://ica.coop/).\n")
+                   .sections[0])
+    assert '<a href="https://ica.coop/" class="bare-url">' in html
+    assert '<a href="https://ica.coop/">the ICA</a>' in html
+
+
+def test_alt_text_gets_typographic_quotes(tmp_path):
+    draw_image(tmp_path / "x.png", size=(20, 20))
+    (figure,) = book_of(tmp_path, "![A box marked 'Common fund'](x.png)\n").figures
+    assert figure.alt == "A box marked ‘Common fund’"

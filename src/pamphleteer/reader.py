@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .errors import Diagnostics, fail
 from .frontmatter import read_metadata, split_front_matter
 from .images import ImageProblem, inspect_image
 from .model import Book, Figure, Heading, Note, NoteRef, Part, Section
+from .typography import smarten
 
 EXTENSIONS = ["footnotes", "tables", "smarty", "attr_list", "sane_lists"]
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -41,12 +43,16 @@ def read_book(path: Path) -> Book:
     if not body.strip():
         diag.error("the manuscript has no text after its front matter", line=body_start + 1)
     root = html.fragment_fromstring(_to_html(body), create_parent="div")
+    _finish_typography(root)
     notes = _collect_notes(root, source, diag)
     figures = _collect_figures(root, path.parent, source, diag)
     _check_leftover_references(root, source, diag)
     has_chapters = root.find("h1") is not None  # before the levels are normalized
     _check_headings(root, source, diag)
     sections = _split_sections(root, notes, figures)
+    if not sections and body.strip():
+        diag.error("the manuscript has no text to publish, only notes or markup",
+                   line=body_start + 1)
     diag.raise_if_errors()
     for warning in diag.warnings:
         _report(warning)
@@ -55,8 +61,6 @@ def read_book(path: Path) -> Book:
 
 
 def _report(problem) -> None:
-    import sys
-
     print(problem, file=sys.stderr)
 
 
@@ -173,7 +177,7 @@ def _make_figure(img, number: int, folder: Path, line: int | None,
     caption, _, credit = (img.get("title") or "").partition(CREDIT_SEPARATOR)
     return Figure(
         id=f"figure-{number}", source=path, href=href, media_type=info.media_type,
-        alt=" ".join(img.get("alt", "").split()),
+        alt=smarten(" ".join(img.get("alt", "").split())) if img.get("alt", "").strip() else "",
         caption_html=_inline_markdown(caption), credit_html=_inline_markdown(credit),
         width=info.width, height=info.height,
     )
@@ -205,6 +209,29 @@ def _check_leftover_references(root, source: _Source, diag: Diagnostics) -> None
     for label in dict.fromkeys(re.findall(r"\[\^([^\]\s]+)\]", text)):
         diag.error(f"footnote [^{label}] has no definition: add a line '[^{label}]: source...'",
                    line=source.line_of(f"[^{label}]"))
+
+
+# "ch. I", "p. 12", "vol. 2": the number stays on the line of its abbreviation.
+ABBREVIATED_NUMBER = re.compile(r"\b(ch|chap|vol|bk|pt|p|pp|no|nos|fig|art|sec)\. (?=[0-9IVXLC])",
+                                re.IGNORECASE)
+
+
+def _finish_typography(root) -> None:
+    """Touches Markdown leaves to the typesetter: no-break spaces, bare addresses."""
+    for element in root.iter():
+        if element.text:
+            element.text = ABBREVIATED_NUMBER.sub("\\1.\u00a0", element.text)
+        if element.tail:
+            element.tail = ABBREVIATED_NUMBER.sub("\\1.\u00a0", element.tail)
+    for link in root.iter("a"):
+        text = "".join(link.itertext()).strip()
+        if _bare(text) == _bare(link.get("href", "")):
+            # The print edition shows addresses after link text; not twice.
+            link.set("class", ((link.get("class") or "") + " bare-url").strip())
+
+
+def _bare(url: str) -> str:
+    return re.sub(r"^[a-z]+://(www\.)?|/$", "", url.strip().lower())
 
 
 def _check_headings(root, source: _Source, diag: Diagnostics) -> None:

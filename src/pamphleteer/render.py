@@ -76,6 +76,8 @@ def environment(styles: Path) -> jinja2.Environment:
     )
     env.tests["noteref"] = lambda part: isinstance(part, NoteRef)
     env.tests["figure"] = lambda part: isinstance(part, Figure)
+    # A heading's own markup, minus links: a contents entry is already a link.
+    env.filters["unlink"] = lambda xhtml: re.sub(r"</?a\b[^>]*>", "", xhtml)
     return env
 
 
