@@ -8,7 +8,7 @@ from PIL import Image
 from pamphleteer.build import build
 from pamphleteer.checks import check_epub
 
-from support import EPUB_TYPE, NS, XML_LANG, Epub
+from support import EPUB_TYPE, NS, XML_LANG, Epub, write_manuscript
 
 
 def test_epubcheck_reports_no_errors_and_no_warnings(any_book):
@@ -168,3 +168,12 @@ def test_the_same_manuscript_gives_the_same_bytes(chapters, tmp_path):
 def test_mimetype_is_first_and_stored(any_book):
     first = Epub(any_book.epub).zip.infolist()[0]
     assert first.filename == "mimetype" and first.compress_type == 0
+
+
+def test_source_date_epoch_sets_the_modification_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = write_manuscript(tmp_path, "Text.\n", "title: Dated\ndate: 2020-01-01")
+    epub = Epub(build(path, tmp_path / "out", ("epub",)).outputs["epub"])
+    modified = epub.opf.xpath("string(//opf:meta[@property='dcterms:modified'])", namespaces=NS)
+    assert modified == "2023-11-14T22:13:20Z"
+    assert epub.zip.infolist()[1].date_time == (2023, 11, 14, 22, 13, 20)

@@ -6,9 +6,10 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
+from pamphleteer.build import build
 from pamphleteer.checks import _fonts, font_is_embedded
 
-from support import flat, note_calls, page_texts
+from support import flat, note_calls, page_texts, write_manuscript
 
 A5 = (419.53, 595.28)  # points
 
@@ -160,3 +161,23 @@ def test_text_is_hyphenated_in_the_book_language(sample):
             if (first + second) in words:
                 broken.append(first + "-" + second)
     assert len(broken) >= 5, broken  # justified A5 text needs hyphenation to look even
+
+
+def test_the_book_language_reaches_the_pdf_and_its_hyphenation(tmp_path):
+    body = ("## Une question ?\n\n" + "Les sociétés de secours mutuels rassemblaient des travailleurs "
+            "qui cotisaient chaque semaine pour s'assurer mutuellement contre la maladie. " * 12)
+    path = write_manuscript(tmp_path, body, "title: Secours mutuels\nlang: fr")
+    pdf = build(path, tmp_path / "out", ("pdf",)).outputs["pdf"]
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "fr"
+    texts = page_texts(pdf)
+    assert "Table des matières" in texts[1]
+    assert re.search(r"[a-zé][\u2010-]\n", "".join(texts[2:])), "no French hyphenation"
+
+
+def test_the_text_starts_on_a_right_hand_page_after_the_contents(any_book):
+    first_words = " ".join(re.sub(r"<[^>]+>", " ", next(
+        p for p in any_book.book.sections[0].parts if isinstance(p, str) and "<p>" in p)).split()[:4])
+    texts = [flat(t) for t in page_texts(any_book.pdf)]
+    page = next(n for n, t in enumerate(texts, start=1) if first_words in t)
+    assert page % 2 == 1 and page >= 3
+    assert "Contents" not in texts[page - 1]

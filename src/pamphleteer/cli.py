@@ -24,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pamphleteer: interrupted; no output was changed", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug of ours, not the author's: say so, briefly
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"pamphleteer: internal error: {type(error).__name__}: {error} "
+                  "(run with --debug to see where; no output was changed)", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
