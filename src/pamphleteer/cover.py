@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2
-from PIL import Image
 from weasyprint import HTML
 
 from .fetcher import FolderFetcher
@@ -53,8 +52,3 @@ def draw_cover(book: Book, styles: Path) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=90, optimize=True, progressive=False)
     return buffer.getvalue()
-
-
-def cover_size(data: bytes) -> tuple[int, int]:
-    with Image.open(io.BytesIO(data)) as image:
-        return image.size
