@@ -17,10 +17,13 @@ PICTURES         := \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' -o -i
 MANUSCRIPT_FILES := $(MANUSCRIPT) $(shell find $(dir $(MANUSCRIPT)) -type f $(PICTURES) 2>/dev/null)
 CODE             := $(shell find src -name '*.py') pyproject.toml
 EPUB_STYLES      := $(shell find styles/epub styles/cover -type f) styles/labels.yaml
-PDF_STYLES       := $(shell find styles/print -type f) styles/labels.yaml
+PDF_STYLES       := $(shell find styles/print styles/profiles -type f) styles/labels.yaml
 
+# PROFILE=press (or kdp, lulu, ... any styles/profiles/*.yaml) builds
+# build/<name>-press.pdf; without it, the manuscript's own choice, or digital.
+PROFILE ?=
 EPUB := $(BUILD)/$(NAME).epub
-PDF  := $(BUILD)/$(NAME).pdf
+PDF  := $(BUILD)/$(NAME)$(if $(PROFILE),-$(PROFILE)).pdf
 
 
 .DEFAULT_GOAL := all
@@ -35,7 +38,7 @@ $(EPUB): $(MANUSCRIPT_FILES) $(CODE) $(EPUB_STYLES) | $(SETUP)
 	$(TOOL) build $(MANUSCRIPT) -o $(BUILD) --epub
 
 $(PDF): $(MANUSCRIPT_FILES) $(CODE) $(PDF_STYLES) | $(SETUP)
-	$(TOOL) build $(MANUSCRIPT) -o $(BUILD) --pdf
+	$(TOOL) build $(MANUSCRIPT) -o $(BUILD) --pdf $(if $(PROFILE),--profile $(PROFILE))
 
 check: $(EPUB) $(PDF) ## EPUBCheck and PDF checks on the built files (warnings fail too)
 	$(TOOL) check --strict $(EPUB) $(PDF)
@@ -59,13 +62,15 @@ preview: $(PDF) ## render the first PDF pages to PNG in build/preview/
 setup: $(SETUP) ## install system packages (as root) and the Python environment
 
 # Debian packages the build needs from the system: the book typeface, Java for
-# EPUBCheck, Pango and HarfBuzz for WeasyPrint. Installed when missing and we are root.
+# EPUBCheck, Pango and HarfBuzz for WeasyPrint, and a CMYK ICC profile for PDF/X
+# (Ghostscript's, in libgs-common). Installed when missing and we are root.
 $(SETUP): pyproject.toml
 	@missing=""; \
 	fc-list 2>/dev/null | grep -qi "Linux Libertine O" || missing="$$missing fonts-linuxlibertine"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	test -f /usr/share/color/icc/ghostscript/default_cmyk.icc || missing="$$missing libgs-common"; \
 	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import pytest
 
-from pamphleteer.build import build_time
+from pamphleteer.build import build_time, choose_profile
 from pamphleteer.pdf import lay_out, stray_notes
 from pamphleteer.render import DEFAULT_STYLES, render_print
 
@@ -15,7 +15,8 @@ HEADINGS = {"h1", "h2", "h3", "h4"}
 def document(request):
     built = request.getfixturevalue(request.param)
     created = build_time(built.book).isoformat()
-    return lay_out(built.book, render_print(built.book, DEFAULT_STYLES, created), DEFAULT_STYLES)
+    html = render_print(built.book, DEFAULT_STYLES, created)
+    return lay_out(built.book, html, DEFAULT_STYLES, choose_profile(built.book, DEFAULT_STYLES))
 
 
 def lines_per_page(document) -> dict:

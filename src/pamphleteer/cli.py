@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="where to write the outputs (default: build/)")
     build.add_argument("--epub", action="store_true", help="build the EPUB (default: both)")
     build.add_argument("--pdf", action="store_true", help="build the PDF (default: both)")
+    build.add_argument("--profile", default=None,
+                       help="print profile for the PDF: digital, press, kdp, lulu or one in "
+                            "styles/profiles/ (writes <stem>-<profile>.pdf)")
     build.add_argument("--styles", type=Path, default=None,
                        help="the styles folder (default: the project's styles/)")
     build.set_defaults(run=_build)
@@ -62,7 +65,7 @@ def _build(args) -> int:
     from .render import DEFAULT_STYLES
 
     formats = tuple(f for f in FORMATS if getattr(args, f)) or FORMATS
-    result = build(args.manuscript, args.outdir, formats, args.styles or DEFAULT_STYLES)
+    result = build(args.manuscript, args.outdir, formats, args.styles or DEFAULT_STYLES, args.profile)
     for path in result.outputs.values():
         print(f"wrote {path}")
     return 0

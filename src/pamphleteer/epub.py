@@ -33,14 +33,15 @@ def write_epub(book: Book, rendering: EpubRendering, cover: CoverImage, path: Pa
 
 
 def build_time(book: Book) -> dt.datetime:
-    """The moment the book claims it was made: SOURCE_DATE_EPOCH, else its date, else now."""
+    """The moment the book claims it was made: SOURCE_DATE_EPOCH, else its date, else the
+    time the manuscript was last saved. Never the clock: a rebuild must give the same bytes."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     day = book.metadata.first_day
     if day is not None:
         return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return dt.datetime.fromtimestamp(int(book.source.stat().st_mtime), dt.UTC)
 
 
 def _package(book: Book, rendering: EpubRendering, cover: CoverImage) -> epub.EpubBook:

@@ -12,6 +12,7 @@ import yaml
 
 from .errors import Diagnostics
 from .model import Metadata
+from .profiles import parse_trim
 from .typography import smarten
 
 # Each accepted key, and the synonyms authors use for it.
@@ -31,6 +32,7 @@ KEYS = {
     "subject": "subjects",
     "cover-image": "cover-image",
     "cover": "cover-image",
+    "print": "print",
 }
 
 # Prose shown to readers gets typographic quotes; names and codes stay as typed.
@@ -120,6 +122,7 @@ def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
         description=_text(fields, "description", diag, line),
         subjects=_text_list(fields, "subjects", diag, line),
         cover_image=_cover(fields.get("cover-image"), manuscript, diag, line("cover-image")),
+        **_print_block(fields.get("print"), diag, line("print")),
     )
 
 
@@ -192,6 +195,28 @@ def _isbn_checks(digits: str) -> bool:
         return total % 10 == 0
     values = [10 if d in "Xx" else int(d) for d in digits]
     return sum(v * (10 - i) for i, v in enumerate(values)) % 11 == 0
+
+
+def _print_block(value, diag: Diagnostics, line: int) -> dict:
+    """`print: kdp`, or `print: {profile: kdp, trim: 6x9}`."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        value = {"profile": value}
+    if not isinstance(value, dict) or set(value) - {"profile", "trim"}:
+        diag.error("'print' takes a profile name, or 'profile:' and 'trim:' lines under it",
+                   line=line)
+        return {}
+    trim = value.get("trim")
+    if trim is not None:
+        try:
+            parse_trim(str(trim))
+        except ValueError as exc:
+            diag.error(str(exc), line=line)
+            trim = None
+    profile = value.get("profile")
+    return {"print_profile": str(profile) if profile else None,
+            "print_trim": str(trim) if trim else None}
 
 
 def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None:

@@ -27,6 +27,8 @@ class Metadata:
     description: str | None = None
     subjects: tuple[str, ...] = ()
     cover_image: Path | None = None
+    print_profile: str | None = None  # the front matter's `print: {profile: ...}`
+    print_trim: str | None = None  # and its `trim: ...`, overriding the profile's
 
     @property
     def author_line(self) -> str:

@@ -12,10 +12,12 @@ laid out again. Most books need no second pass.
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -23,41 +25,82 @@ from .errors import Problem, fail
 from .fetcher import FolderFetcher, ForbiddenResource
 from .model import Book
 from .output import write_atomically
+from .profiles import PrintProfile
+
+POINTS_PER_MM = 72 / 25.4
 
 FIT_CLASS = "footnote-fit"
 MAX_LAYOUTS = 4
 
 
-def write_pdf(book: Book, html_text: str, styles: Path, path: Path) -> Path:
-    return write_atomically(path, render_pdf(book, html_text, styles))
+def write_pdf(book: Book, html_text: str, styles: Path, profile: PrintProfile, path: Path) -> Path:
+    return write_atomically(path, render_pdf(book, html_text, styles, profile))
 
 
-def render_pdf(book: Book, html_text: str, styles: Path) -> bytes:
-    document = lay_out(book, html_text, styles)
+def render_pdf(book: Book, html_text: str, styles: Path, profile: PrintProfile) -> bytes:
+    document = lay_out(book, html_text, styles, profile)
     # A fixed document ID, so the same book gives the same bytes.
     identifier = hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode()
-    return document.write_pdf(pdf_identifier=identifier)
+    return document.write_pdf(
+        pdf_identifier=identifier, pdf_variant=profile.pdf_variant,
+        full_fonts=profile.full_fonts, finisher=lambda doc, pdf: _finish(pdf, profile))
 
 
-def lay_out(book: Book, html_text: str, styles: Path):
+def _finish(pdf, profile: PrintProfile) -> None:
+    set_page_boxes(pdf, profile)
+    if profile.full_fonts:
+        _drop_subset_prefixes(pdf)
+
+
+def _drop_subset_prefixes(pdf) -> None:
+    """A whole embedded font must not carry the 'ABCDEF+' tag that marks a subset,
+    or printers' preflight reports it as one."""
+    for obj in pdf.objects:
+        if not isinstance(obj, dict):
+            continue
+        for key in ("BaseFont", "FontName"):
+            name = obj.get(key)
+            if isinstance(name, bytes) and re.fullmatch(rb"/[A-Z]{6}\+.+", name):
+                obj[key] = b"/" + name[8:]
+
+
+def lay_out(book: Book, html_text: str, styles: Path, profile: PrintProfile):
     """The book paginated by WeasyPrint: a `weasyprint.Document`, not yet a PDF."""
-    fetcher = FolderFetcher([book.source.parent, styles])
+    allowed = [book.source.parent, styles] + ([profile.output_intent] if profile.output_intent else [])
+    fetcher = FolderFetcher(allowed)
     fonts = FontConfiguration()
+    colour_profiles: dict = {}  # filled by @color-profile rules, like fonts by @font-face
     stylesheet = styles / "print" / "book.css"
     try:
-        css = CSS(string=stylesheet.read_text(encoding="utf-8"),
-                  base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher, font_config=fonts)
+        css = [CSS(string=text, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher,
+                   font_config=fonts, color_profiles=colour_profiles)
+               for text in (stylesheet.read_text(encoding="utf-8"), profile.page_css())]
         html = HTML(string=html_text, base_url=book.source.parent.as_uri() + "/",
                     url_fetcher=fetcher)
-        return _lay_out(html, css, fonts, book)
+        return _lay_out(html, css, fonts, colour_profiles, book)
     except ForbiddenResource as exc:
         raise fail(f"refused to read {exc.url}: {exc.reason}", book.source) from None
 
 
-def _lay_out(html: HTML, css: CSS, fonts: FontConfiguration, book: Book):
+def set_page_boxes(pdf, profile: PrintProfile) -> None:
+    """BleedBox exactly the profile's bleed past the trim (WeasyPrint caps it at 10 pt
+    and counts the room for crop marks as bleed)."""
+    bleed = profile.bleed * POINTS_PER_MM
+    for index, number in enumerate(pdf.pages["Kids"][::3]):
+        page = pdf.objects[number]
+        left, top, right, bottom = (float(v) for v in page["TrimBox"])
+        is_right_hand = index % 2 == 0  # page 1 is a recto
+        spine = bleed if profile.bleed_edges == "all" else 0.0
+        page["BleedBox"] = pydyf.Array([
+            left - (spine if is_right_hand else bleed), top - bleed,
+            right + (bleed if is_right_hand else spine), bottom + bleed])
+
+
+def _lay_out(html: HTML, css: list[CSS], fonts: FontConfiguration, colour_profiles: dict,
+             book: Book):
     parents = {child: parent for parent in html.etree_element.iter() for child in parent}
     for _ in range(MAX_LAYOUTS):
-        document = html.render(stylesheets=[css], font_config=fonts)
+        document = html.render(stylesheets=css, font_config=fonts, color_profiles=colour_profiles)
         strays = list(stray_notes(document))
         if not strays:
             return document

@@ -1,0 +1,192 @@
+"""Print profiles: the page geometry and PDF flavour a printer asks for.
+
+Each profile is a small YAML file in `styles/profiles/` (digital, press, kdp,
+lulu, or one the user copied and edited). It decides the trim size, the bleed
+and on which edges, crop marks, the PDF variant (PDF/UA, PDF/X), bookmarks,
+font embedding and the safe zone. The typography stays in `print/book.css`;
+this module turns a profile into the `@page` rules that go after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+
+from .errors import fail
+
+DEFAULT_PROFILE = "digital"
+MM_PER = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
+TRIMS = {  # name -> (width, height) in mm
+    "a5": (148.0, 210.0),
+    "a6": (105.0, 148.0),
+    "half-letter": (139.7, 215.9),
+    "6x9": (152.4, 228.6),
+}
+# Room outside the bleed for crop marks, which must not print on the page.
+MARKS_ROOM_MM = 7.0
+# Margins as a share of the trim: A5's 16/20/19/15 mm, kept in proportion.
+MARGIN_SHARES = {"top": 16 / 210, "bottom": 20 / 210, "inside": 19 / 148, "outside": 15 / 148}
+# What the running head and folio need above and below the text block.
+HEAD_ROOM_MM, FOOT_ROOM_MM = 9.0, 10.0
+
+
+@dataclass(frozen=True)
+class Trim:
+    name: str
+    width: float  # mm
+    height: float  # mm
+
+
+@dataclass(frozen=True)
+class Margins:
+    top: float
+    bottom: float
+    inside: float
+    outside: float
+
+
+@dataclass(frozen=True)
+class PrintProfile:
+    name: str
+    description: str
+    trim: Trim
+    bleed: float  # mm
+    bleed_edges: str  # "all" or "outer"
+    crop_marks: bool
+    pdf_variant: str | None
+    output_intent: Path | None
+    bookmarks: bool
+    full_fonts: bool
+    safe_zone: float  # mm
+    warn_below_ppi: int | None
+    error_below_ppi: int | None
+
+    def with_trim(self, trim: Trim | None) -> PrintProfile:
+        return self if trim is None else replace(self, trim=trim)
+
+    @property
+    def margins(self) -> Margins:
+        w, h, safe = self.trim.width, self.trim.height, self.safe_zone
+        return Margins(
+            top=max(h * MARGIN_SHARES["top"], safe + HEAD_ROOM_MM),
+            bottom=max(h * MARGIN_SHARES["bottom"], safe + FOOT_ROOM_MM),
+            inside=max(w * MARGIN_SHARES["inside"], safe),
+            outside=max(w * MARGIN_SHARES["outside"], safe),
+        )
+
+    @property
+    def media_bleed(self) -> float:
+        """How far the PDF's MediaBox reaches past the trim: the bleed, plus room for marks."""
+        return self.bleed + (MARKS_ROOM_MM if self.crop_marks else 0.0)
+
+    def page_css(self) -> str:
+        m = self.margins
+        bleed = _mm(self.media_bleed)
+        spine = "0mm" if self.bleed_edges == "outer" else bleed
+        rules = [
+            f"@page {{ size: {_mm(self.trim.width)} {_mm(self.trim.height)}; "
+            f"margin-top: {_mm(m.top)}; margin-bottom: {_mm(m.bottom)}; "
+            f"bleed: {bleed}; marks: {'crop' if self.crop_marks else 'none'}; }}",
+            # Mirrored margins: the inside margin is on the binding side.
+            f"@page :left {{ margin-left: {_mm(m.outside)}; margin-right: {_mm(m.inside)}; "
+            f"bleed-right: {spine}; }}",
+            f"@page :right {{ margin-left: {_mm(m.inside)}; margin-right: {_mm(m.outside)}; "
+            f"bleed-left: {spine}; }}",
+        ]
+        if not self.bookmarks:
+            rules.append("h1, h2, h3, h4, h5, h6 { bookmark-level: none; }")
+        if self.output_intent:
+            rules.append(f"@color-profile device-cmyk {{ src: url({self.output_intent.as_uri()}); "
+                         "components: cyan, magenta, yellow, black; }}")
+        return "\n".join(rules) + "\n"
+
+
+def profile_names(styles: Path) -> list[str]:
+    return sorted(p.stem for p in (styles / "profiles").glob("*.yaml"))
+
+
+def load_profile(name: str, styles: Path) -> PrintProfile:
+    path = styles / "profiles" / f"{name}.yaml"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name) or not path.is_file():
+        known = ", ".join(profile_names(styles))
+        raise fail(f"no print profile '{name}': choose one of {known}, or add "
+                   f"styles/profiles/{name}.yaml")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise fail(f"not valid YAML: {getattr(exc, 'problem', exc)}", path,
+                   mark.line + 1 if mark else None) from None
+    return _profile(name, data, path)
+
+
+def _profile(name: str, data: dict, path: Path) -> PrintProfile:
+    def value(key: str, default=None):
+        return data.get(key, default)
+
+    def check(condition: bool, key: str, expected: str) -> None:
+        if not condition:
+            raise fail(f"'{key}' must be {expected}, not {data.get(key)!r}", path, _line(path, key))
+
+    edges = value("bleed-edges", "all")
+    check(edges in ("all", "outer"), "bleed-edges", "'all' or 'outer'")
+    variant = _none(value("pdf-variant"))
+    intent = _none(value("output-intent"))
+    if intent is not None:
+        intent = Path(intent)
+        check(intent.is_file(), "output-intent", "an ICC profile file that exists (make installs it)")
+    try:
+        trim = parse_trim(str(value("trim", "A5")))
+        bleed = parse_length(str(value("bleed", "0mm")))
+        safe = parse_length(str(value("safe-zone", "0mm")))
+    except ValueError as exc:
+        raise fail(str(exc), path) from None
+    return PrintProfile(
+        name=name, description=str(value("description", name)), trim=trim, bleed=bleed,
+        bleed_edges=edges, crop_marks=bool(value("crop-marks", False)), pdf_variant=variant,
+        output_intent=intent, bookmarks=bool(value("bookmarks", True)),
+        full_fonts=bool(value("full-fonts", False)), safe_zone=safe,
+        warn_below_ppi=_none(value("warn-below-ppi", 300)),
+        error_below_ppi=_none(value("error-below-ppi")),
+    )
+
+
+def parse_length(text: str) -> float:
+    """'3mm', '0.125in', '12pt' -> millimetres."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt|px)\s*", text)
+    if not match:
+        raise ValueError(f"'{text}' is not a length: write it like 3mm or 0.125in")
+    return float(match[1]) * MM_PER[match[2]]
+
+
+def parse_trim(text: str) -> Trim:
+    """A5, A6, half-letter, 6x9, or a custom '5.5in x 8.5in' / '140 x 200 mm'."""
+    key = text.strip().lower().replace(" ", "")
+    if key in TRIMS:
+        return Trim(text.strip(), *TRIMS[key])
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|cm|in)?[x×](\d+(?:\.\d+)?)(mm|cm|in)?", key)
+    if match and (match[2] or match[4]):
+        unit_w, unit_h = match[2] or match[4], match[4] or match[2]
+        width, height = float(match[1]) * MM_PER[unit_w], float(match[3]) * MM_PER[unit_h]
+        if 50 <= width <= 500 and 50 <= height <= 700:
+            return Trim(text.strip(), width, height)
+    raise ValueError(f"'{text}' is not a trim size: use A5, A6, half-letter, 6x9, "
+                     "or a width × height such as '5in x 8in' or '140 x 200 mm'")
+
+
+def _mm(value: float) -> str:
+    return f"{value:.3f}mm"
+
+
+def _none(value):
+    return None if value is None or str(value).lower() == "none" else value
+
+
+def _line(path: Path, key: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
