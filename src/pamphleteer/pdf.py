@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,13 +44,25 @@ def render_pdf(book: Book, html_text: str, styles: Path, profile: PrintProfile) 
     identifier = hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode()
     return document.write_pdf(
         pdf_identifier=identifier, pdf_variant=profile.pdf_variant,
-        full_fonts=profile.full_fonts, finisher=lambda doc, pdf: _finish(pdf, profile))
+        full_fonts=profile.full_fonts,
+        finisher=lambda doc, pdf: _finish(pdf, profile, book.metadata.identifier))
 
 
-def _finish(pdf, profile: PrintProfile) -> None:
+def _finish(pdf, profile: PrintProfile, identifier: str) -> None:
     set_page_boxes(pdf, profile)
     if profile.full_fonts:
         _drop_subset_prefixes(pdf)
+    _fix_document_id(pdf, identifier)
+
+
+def _fix_document_id(pdf, identifier: str) -> None:
+    """WeasyPrint gives a PDF/X a random XMP DocumentID; make it the book's own,
+    so that the same book always gives the same bytes."""
+    document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, identifier)}".encode()
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+            obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, part)
+                          if isinstance(part, bytes) else part for part in obj.stream]
 
 
 def _drop_subset_prefixes(pdf) -> None:
