@@ -24,10 +24,12 @@ PDF_STYLES       := $(shell find styles/print styles/profiles -type f) styles/la
 PROFILE ?=
 EPUB := $(BUILD)/$(NAME).epub
 PDF  := $(BUILD)/$(NAME)$(if $(PROFILE),-$(PROFILE)).pdf
+# SHEET=A4 or letter (default: from the trim size); CREEP=0.1mm for thick booklets.
+BOOKLET := $(PDF:.pdf=-booklet.pdf)
 
 
 .DEFAULT_GOAL := all
-.PHONY: all epub pdf check test lint publish preview clean distclean help setup
+.PHONY: all epub pdf booklet check test lint publish preview clean distclean help setup
 
 all: $(EPUB) $(PDF) ## set up, then build the EPUB and the PDF of MANUSCRIPT
 
@@ -39,6 +41,11 @@ $(EPUB): $(MANUSCRIPT_FILES) $(CODE) $(EPUB_STYLES) | $(SETUP)
 
 $(PDF): $(MANUSCRIPT_FILES) $(CODE) $(PDF_STYLES) | $(SETUP)
 	$(TOOL) build $(MANUSCRIPT) -o $(BUILD) --pdf $(if $(PROFILE),--profile $(PROFILE))
+
+booklet: $(BOOKLET) ## the PDF imposed two-up for an office printer: print double-sided, flip on the short edge
+
+$(BOOKLET): $(PDF)
+	$(TOOL) booklet $(PDF) -o $@ $(if $(SHEET),--sheet $(SHEET)) $(if $(CREEP),--creep $(CREEP))
 
 check: $(EPUB) $(PDF) ## EPUBCheck and PDF checks on the built files (warnings fail too)
 	$(TOOL) check --strict $(EPUB) $(PDF)

@@ -72,3 +72,12 @@ def test_check_fails_on_a_file_that_is_not_a_pdf(tmp_path):
     fake.write_text("not a pdf")
     result = run("check", str(fake))
     assert result.returncode == 1 and "PDF-000" in result.stdout
+
+
+def test_booklet_command_and_its_errors(minimal, tmp_path):
+    result = run("booklet", str(minimal.pdf), "-o", str(tmp_path / "b.pdf"), "--creep", "0.2mm")
+    assert result.returncode == 0 and (tmp_path / "b.pdf").is_file(), result.stderr
+    bad = run("booklet", str(minimal.pdf), "--creep", "a lot")
+    assert bad.returncode == 1 and "--creep: 'a lot' is not a length" in bad.stderr
+    missing = run("booklet", str(tmp_path / "none.pdf"))
+    assert missing.returncode == 1 and "cannot read the PDF to impose" in missing.stderr

@@ -87,3 +87,11 @@ def test_clean_removes_only_generated_files(built, tmp_path):
     assert not throwaway.exists()
     assert (folder / "chapters.md").read_bytes() == manuscript
     assert (folder / "images" / "loom.png").exists()
+
+
+def test_make_booklet_imposes_the_pdf(built):
+    folder, variables = built
+    result = make("booklet", **variables)
+    assert result.returncode == 0, result.stderr
+    assert (folder / "out" / "chapters-booklet.pdf").is_file()
+    assert make("-q", str(folder / "out" / "chapters-booklet.pdf"), **variables).returncode == 0

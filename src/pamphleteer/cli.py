@@ -53,6 +53,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="the styles folder (default: the project's styles/)")
     build.set_defaults(run=_build)
 
+    booklet = commands.add_parser("booklet", help="impose a PDF two-up for folding and stapling")
+    booklet.add_argument("pdf", type=Path, help="the book's PDF (build it first)")
+    booklet.add_argument("-o", "--output", type=Path, default=None,
+                         help="where to write it (default: <pdf name>-booklet.pdf beside it)")
+    booklet.add_argument("--sheet", choices=["A4", "letter"], default=None,
+                         help="paper, landscape (default: A4 for A-sizes, letter for inch sizes)")
+    booklet.add_argument("--creep", default="0mm",
+                         help="how much each sheet's pages move towards the fold, e.g. 0.1mm")
+    booklet.set_defaults(run=_booklet)
+
     check = commands.add_parser("check", help="check built EPUB and PDF files")
     check.add_argument("files", type=Path, nargs="+", help=".epub and .pdf files")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -68,6 +78,20 @@ def _build(args) -> int:
     result = build(args.manuscript, args.outdir, formats, args.styles or DEFAULT_STYLES, args.profile)
     for path in result.outputs.values():
         print(f"wrote {path}")
+    return 0
+
+
+def _booklet(args) -> int:
+    from .booklet import make_booklet
+    from .errors import fail
+    from .profiles import parse_length
+
+    try:
+        creep = parse_length(args.creep)
+    except ValueError as exc:
+        raise fail(f"--creep: {exc}") from None
+    target = args.output or args.pdf.with_name(f"{args.pdf.stem}-booklet.pdf")
+    print(f"wrote {make_booklet(args.pdf, target, args.sheet, creep)}")
     return 0
 
 
