@@ -47,8 +47,8 @@ booklet: $(BOOKLET) ## the PDF imposed two-up for an office printer: print doubl
 $(BOOKLET): $(PDF)
 	$(TOOL) booklet $(PDF) -o $@ $(if $(SHEET),--sheet $(SHEET)) $(if $(CREEP),--creep $(CREEP))
 
-check: $(EPUB) $(PDF) ## EPUBCheck and PDF checks on the built files (warnings fail too)
-	$(TOOL) check --strict $(EPUB) $(PDF)
+check: $(EPUB) $(PDF) ## EPUBCheck, and preflight of the PDF for its print profile (warnings fail too)
+	$(TOOL) check --strict --print $(if $(PROFILE),--profile $(PROFILE)) $(MANUSCRIPT) $(EPUB) $(PDF)
 
 test: $(SETUP) ## run the whole test suite, EPUBCheck included, and the linter
 	$(VENV)/bin/ruff check src tests

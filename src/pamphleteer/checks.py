@@ -41,15 +41,23 @@ class Report:
         return [f for f in self.findings if f.severity == "warning"]
 
 
-def check_files(paths: list[Path], strict: bool = False) -> int:
-    """Print a report for each file; exit status 1 if any has errors (or warnings, if strict)."""
+def check_files(paths: list[Path], strict: bool = False, profile=None, book=None) -> int:
+    """Print a report for each file; exit status 1 if any has errors (or warnings, if strict).
+
+    With a print `profile`, PDFs are preflighted for it too; with the `book`, findings
+    about pictures name the image and its manuscript line."""
+    from .preflight import preflight
+
     failed = False
     for path in paths:
-        report = check_file(path)
-        print(f"{path}: {report.summary}")
-        for finding in report.findings:
-            print(finding)
-        failed |= bool(report.errors) or (strict and bool(report.warnings))
+        reports = [check_file(path)]
+        if profile is not None and path.suffix.lower() == ".pdf" and path.is_file():
+            reports.append(preflight(path, profile, book))
+        for report in reports:
+            print(f"{path}: {report.summary}")
+            for finding in report.findings:
+                print(finding)
+            failed |= bool(report.errors) or (strict and bool(report.warnings))
     return 1 if failed else 0
 
 
@@ -107,9 +115,15 @@ def check_pdf(path: Path) -> Report:
         return Report(path, "unreadable", [Finding("PDF-000", "error", str(path),
                                                    f"not a readable PDF ({exc}); rebuild it")])
     findings = _font_findings(reader) + _metadata_findings(reader) + _page_findings(reader)
-    width, height = (float(v) * MM_PER_POINT for v in pages[0].mediabox[2:]) if count else (0, 0)
+    width, height = _trim_size(pages[0]) if count else (0, 0)
     fonts = len(_fonts(reader))
-    return Report(path, f"{count} pages, {width:.0f} × {height:.0f} mm, {fonts} fonts", findings)
+    return Report(path, f"{count} pages, {width * MM_PER_POINT:.0f} × {height * MM_PER_POINT:.0f} mm, "
+                        f"{fonts} fonts", findings)
+
+
+def _trim_size(page) -> tuple[float, float]:
+    box = page.trimbox
+    return round(float(box.width), 1), round(float(box.height), 1)
 
 
 def _fonts(reader: PdfReader) -> dict[str, object]:
@@ -161,7 +175,7 @@ def _metadata_findings(reader: PdfReader) -> list[Finding]:
 
 
 def _page_findings(reader: PdfReader) -> list[Finding]:
-    sizes = {tuple(round(float(v), 1) for v in page.mediabox[2:]) for page in reader.pages}
+    sizes = {_trim_size(page) for page in reader.pages}
     if len(sizes) > 1:
         return [Finding("PDF-004", "error", "pages",
                         f"pages have {len(sizes)} different sizes: a printer needs one trim size")]

@@ -64,8 +64,14 @@ def _parser() -> argparse.ArgumentParser:
     booklet.set_defaults(run=_booklet)
 
     check = commands.add_parser("check", help="check built EPUB and PDF files")
-    check.add_argument("files", type=Path, nargs="+", help=".epub and .pdf files")
+    check.add_argument("files", type=Path, nargs="+",
+                       help=".epub and .pdf files, and the manuscript (.md) they were built from")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--print", action="store_true", dest="print_check",
+                       help="preflight PDFs for printing (fonts, pictures, boxes, page count)")
+    check.add_argument("--profile", default=None,
+                       help="the print profile to preflight for (default: the manuscript's, or digital)")
+    check.add_argument("--styles", type=Path, default=None, help="the styles folder")
     check.set_defaults(run=_check)
     return parser
 
@@ -96,6 +102,18 @@ def _booklet(args) -> int:
 
 
 def _check(args) -> int:
+    from .build import choose_profile
     from .checks import check_files
+    from .profiles import DEFAULT_PROFILE, load_profile
+    from .reader import read_book
+    from .render import DEFAULT_STYLES
 
-    return check_files(args.files, strict=args.strict)
+    styles = args.styles or DEFAULT_STYLES
+    manuscripts = [p for p in args.files if p.suffix.lower() == ".md"]
+    book = read_book(manuscripts[0]) if manuscripts else None
+    profile = None
+    if args.print_check or args.profile:
+        profile = (choose_profile(book, styles, args.profile) if book
+                   else load_profile(args.profile or DEFAULT_PROFILE, styles))
+    files = [p for p in args.files if p.suffix.lower() != ".md"]
+    return check_files(files, strict=args.strict, profile=profile, book=book)

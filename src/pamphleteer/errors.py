@@ -21,7 +21,7 @@ class Problem:
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = _display_path(self.path)
+            where = display_path(self.path)
             if self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:
@@ -70,7 +70,7 @@ class Diagnostics:
             raise PamphleteerError(self.problems)
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Relative to the working directory when possible: shorter, and what the user typed."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

@@ -92,6 +92,7 @@ class Figure:
     credit_html: str | None
     width: int  # pixels
     height: int
+    line: int | None = None  # where the manuscript places it, for messages
 
 
 Part = str | NoteRef | Figure

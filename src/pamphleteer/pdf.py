@@ -15,6 +15,7 @@ import hashlib
 import re
 import sys
 import uuid
+from xml.etree import ElementTree
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from .profiles import PrintProfile
 POINTS_PER_MM = 72 / 25.4
 
 FIT_CLASS = "footnote-fit"
+PADDING_CLASS = "padding-page"
 MAX_LAYOUTS = 4
 
 
@@ -90,7 +92,7 @@ def lay_out(book: Book, html_text: str, styles: Path, profile: PrintProfile):
                for text in (stylesheet.read_text(encoding="utf-8"), profile.page_css())]
         html = HTML(string=html_text, base_url=book.source.parent.as_uri() + "/",
                     url_fetcher=fetcher)
-        return _lay_out(html, css, fonts, colour_profiles, book)
+        return _lay_out(html, css, fonts, colour_profiles, book, profile)
     except ForbiddenResource as exc:
         raise fail(f"refused to read {exc.url}: {exc.reason}", book.source) from None
 
@@ -110,21 +112,38 @@ def set_page_boxes(pdf, profile: PrintProfile) -> None:
 
 
 def _lay_out(html: HTML, css: list[CSS], fonts: FontConfiguration, colour_profiles: dict,
-             book: Book):
+             book: Book, profile: PrintProfile):
     parents = {child: parent for parent in html.etree_element.iter() for child in parent}
+    padded = False
     for _ in range(MAX_LAYOUTS):
         document = html.render(stylesheets=css, font_config=fonts, color_profiles=colour_profiles)
         strays = list(stray_notes(document))
-        if not strays:
-            return document
         for _, _, paragraph in strays:
             target = _with_its_heading(paragraph, parents)
             target.set("class", f"{target.get('class', '')} {FIT_CLASS}".strip())
+        blanks = -len(document.pages) % 4 if profile.binding == "saddle-stitch" else 0
+        if not strays and (not blanks or padded):
+            return document
+        if not strays:
+            _pad_before_back_page(html.etree_element, parents, blanks)
+            padded = True
     for number, call_page, _ in strays:
         print(Problem("warning", f"note {number} is printed a page after its call on page "
                                  f"{call_page}; shorten the note or the paragraph around it",
                       book.source), file=sys.stderr)
     return document
+
+
+def _pad_before_back_page(root, parents: dict, blanks: int) -> None:
+    """A folded booklet needs a multiple of four pages: blank ones go just before the
+    last page, as a binder would put them (styled by .padding-page in book.css)."""
+    back = next((el for el in root.iter() if "colophon" in (el.get("class") or "").split()), None)
+    if back is None:
+        return
+    parent = parents[back]
+    index = list(parent).index(back)
+    for _ in range(blanks):
+        parent.insert(index, ElementTree.Element("div", {"class": PADDING_CLASS}))
 
 
 def _with_its_heading(element, parents: dict):

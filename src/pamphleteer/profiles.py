@@ -63,6 +63,8 @@ class PrintProfile:
     safe_zone: float  # mm
     warn_below_ppi: int | None
     error_below_ppi: int | None
+    binding: str = "none"  # "saddle-stitch" (folded and stapled) or "perfect" (glued spine)
+    min_pages: int = 1
 
     def with_trim(self, trim: Trim | None) -> PrintProfile:
         return self if trim is None else replace(self, trim=trim)
@@ -101,6 +103,9 @@ class PrintProfile:
         if self.output_intent:
             rules.append(f"@color-profile device-cmyk {{ src: url({self.output_intent.as_uri()}); "
                          "components: cyan, magenta, yellow, black; }}")
+            # Text and rules in black ink only: RGB black would print in four inks.
+            rules.append("* { color: device-cmyk(0 0 0 1) !important; "
+                         "border-color: device-cmyk(0 0 0 0.75) !important; }")
         return "\n".join(rules) + "\n"
 
 
@@ -131,6 +136,8 @@ def _profile(name: str, data: dict, path: Path) -> PrintProfile:
         if not condition:
             raise fail(f"'{key}' must be {expected}, not {data.get(key)!r}", path, _line(path, key))
 
+    check(value("binding", "none") in ("none", "saddle-stitch", "perfect"), "binding",
+          "'none', 'saddle-stitch' or 'perfect'")
     edges = value("bleed-edges", "all")
     check(edges in ("all", "outer"), "bleed-edges", "'all' or 'outer'")
     variant = _none(value("pdf-variant"))
@@ -151,6 +158,7 @@ def _profile(name: str, data: dict, path: Path) -> PrintProfile:
         full_fonts=bool(value("full-fonts", False)), safe_zone=safe,
         warn_below_ppi=_none(value("warn-below-ppi", 300)),
         error_below_ppi=_none(value("error-below-ppi")),
+        binding=str(value("binding", "none")), min_pages=int(value("min-pages", 1)),
     )
 
 

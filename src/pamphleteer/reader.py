@@ -179,7 +179,7 @@ def _make_figure(img, number: int, folder: Path, line: int | None,
         id=f"figure-{number}", source=path, href=href, media_type=info.media_type,
         alt=smarten(" ".join(img.get("alt", "").split())) if img.get("alt", "").strip() else "",
         caption_html=_inline_markdown(caption), credit_html=_inline_markdown(credit),
-        width=info.width, height=info.height,
+        width=info.width, height=info.height, line=line,
     )
 
 

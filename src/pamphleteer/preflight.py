@@ -1,0 +1,177 @@
+"""Preflight: what a print shop would reject, found before the print shop does.
+
+Run on a built PDF for one print profile; given the Book too, findings about
+pictures name the image file and its manuscript line. Every finding has a
+code, a place and a fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+from pypdf import PdfReader
+
+from .checks import Finding, Report, _fonts, font_is_embedded
+from .errors import display_path
+from .model import Book, Figure
+from .profiles import PrintProfile
+
+MM = 72 / 25.4  # points per millimetre
+GOOD_PPI = 300
+TOLERANCE = 0.25  # points: rounding in page boxes and glyph boxes
+
+
+def preflight(pdf: Path, profile: PrintProfile, book: Book | None = None) -> Report:
+    reader = PdfReader(pdf)
+    findings = (_fonts_findings(reader, profile) + _box_findings(reader, profile)
+                + _page_count_findings(len(reader.pages), profile))
+    with pdfplumber.open(pdf) as document:
+        findings += _image_findings(document, profile, book)
+        findings += _placement_findings(document, reader, profile)
+        if profile.output_intent:
+            findings += _colour_findings(document, book)
+    summary = f"preflight for '{profile.name}' ({profile.description}): " \
+              f"{sum(f.severity == 'error' for f in findings)} errors, " \
+              f"{sum(f.severity == 'warning' for f in findings)} warnings"
+    return Report(pdf, summary, findings)
+
+
+def _fonts_findings(reader: PdfReader, profile: PrintProfile) -> list[Finding]:
+    findings = []
+    for name, font in _fonts(reader).items():
+        if not font_is_embedded(font):
+            findings.append(Finding("PRINT-001", "error", name.lstrip("/"),
+                                    "font is not embedded: install it and rebuild"))
+        elif profile.full_fonts and "+" in name:
+            findings.append(Finding("PRINT-002", "error", name.lstrip("/"),
+                                    f"font is only partly embedded; '{profile.name}' needs whole "
+                                    "fonts: set 'full-fonts: true' in its profile and rebuild"))
+    return findings
+
+
+def _box_findings(reader: PdfReader, profile: PrintProfile) -> list[Finding]:
+    trim_w, trim_h, bleed = profile.trim.width * MM, profile.trim.height * MM, profile.bleed * MM
+    for number, page in enumerate(reader.pages, start=1):
+        trim = [float(v) for v in page.trimbox]
+        bleed_box = [float(v) for v in page.bleedbox]
+        media = [float(v) for v in page.mediabox]
+        right_hand = number % 2 == 1
+        spine = bleed if profile.bleed_edges == "all" else 0.0
+        expected_bleed = [trim[0] - (spine if right_hand else bleed), trim[1] - bleed,
+                          trim[2] + (bleed if right_hand else spine), trim[3] + bleed]
+        problems = []
+        if abs(trim[2] - trim[0] - trim_w) > TOLERANCE or abs(trim[3] - trim[1] - trim_h) > TOLERANCE:
+            problems.append(f"its TrimBox is {(trim[2] - trim[0]) / MM:.1f} × "
+                            f"{(trim[3] - trim[1]) / MM:.1f} mm, not the trim size "
+                            f"{profile.trim.width:.1f} × {profile.trim.height:.1f} mm")
+        if any(abs(a - b) > TOLERANCE for a, b in zip(bleed_box, expected_bleed, strict=True)):
+            problems.append(f"its BleedBox is not the trim plus {profile.bleed:.2f} mm of bleed "
+                            f"({profile.bleed_edges} edges)")
+        if not (media[0] <= bleed_box[0] + TOLERANCE and media[1] <= bleed_box[1] + TOLERANCE
+                and media[2] >= bleed_box[2] - TOLERANCE and media[3] >= bleed_box[3] - TOLERANCE):
+            problems.append("its MediaBox does not contain the bleed")
+        if problems:
+            return [Finding("PRINT-030", "error", f"page {number}",
+                            "; ".join(problems) + f": rebuild with --profile {profile.name}")]
+    return []
+
+
+def _page_count_findings(count: int, profile: PrintProfile) -> list[Finding]:
+    findings = []
+    if count < profile.min_pages:
+        findings.append(Finding("PRINT-031", "error", "pages",
+                                f"{count} pages, fewer than the {profile.min_pages} that "
+                                f"'{profile.name}' prints: add text, or choose another profile"))
+    if profile.binding == "saddle-stitch" and count % 4:
+        blanks = -count % 4
+        findings.append(Finding("PRINT-032", "warning", "pages",
+                                f"{count} pages is not a multiple of 4: a folded booklet will get "
+                                f"{blanks} blank page{'s' * (blanks > 1)} before the back cover; "
+                                "shorten or lengthen the text to avoid them"))
+    elif profile.binding == "perfect" and count % 2:
+        findings.append(Finding("PRINT-033", "warning", "pages",
+                                f"{count} pages is odd: the printer will add a blank last page"))
+    return findings
+
+
+def _image_findings(document, profile: PrintProfile, book: Book | None) -> list[Finding]:
+    findings = []
+    seen = set()
+    for number, page in enumerate(document.pages, start=1):
+        for image in page.images:
+            pixels_w, pixels_h = image["srcsize"]
+            inches_w, inches_h = image["width"] / 72, image["height"] / 72
+            if inches_w <= 0 or inches_h <= 0:
+                continue
+            ppi = min(pixels_w / inches_w, pixels_h / inches_h)
+            key = (number, image["name"])
+            if ppi >= (profile.warn_below_ppi or 0) or key in seen:
+                continue
+            seen.add(key)
+            error = profile.error_below_ppi is not None and ppi < profile.error_below_ppi
+            largest = f"{pixels_w / GOOD_PPI * 25.4:.0f} × {pixels_h / GOOD_PPI * 25.4:.0f} mm"
+            findings.append(Finding(
+                "PRINT-010", "error" if error else "warning",
+                _where(book, _figure_for(book, pixels_w, pixels_h), number),
+                f"prints at {ppi:.0f} ppi ({pixels_w} × {pixels_h} px over "
+                f"{inches_w * 25.4:.0f} × {inches_h * 25.4:.0f} mm); it prints well up to "
+                f"{largest} at {GOOD_PPI} ppi: use a larger original or show it smaller"))
+    return findings
+
+
+def _placement_findings(document, reader: PdfReader, profile: PrintProfile) -> list[Finding]:
+    """Text in the bleed is cut off; text in the safe zone may be."""
+    findings = []
+    safe = profile.safe_zone * MM
+    for number, (page, pdf_page) in enumerate(zip(document.pages, reader.pages, strict=True), start=1):
+        left, bottom, right, top = (float(v) for v in pdf_page.trimbox)
+        media_bottom = float(pdf_page.mediabox[1])
+        worst = None
+        for char in page.chars:
+            if not char["text"].strip():
+                continue
+            # pdfplumber: x in PDF space, y from the bottom of the media box
+            y0, y1 = char["y0"] + media_bottom, char["y1"] + media_bottom
+            inset = min(char["x0"] - left, right - char["x1"], top - y1, y0 - bottom)
+            if worst is None or inset < worst[0]:
+                worst = (inset, char["text"])
+        if worst and worst[0] < -TOLERANCE:
+            findings.append(Finding("PRINT-040", "error", f"page {number}",
+                                    f"text ('{worst[1]}') runs past the trim into the bleed, where it "
+                                    "is cut off: widen the page margins in the profile"))
+        elif worst and worst[0] < safe - TOLERANCE:
+            findings.append(Finding("PRINT-041", "warning", f"page {number}",
+                                    f"text ('{worst[1]}') is {worst[0] / MM:.1f} mm from the trim, "
+                                    f"inside the {profile.safe_zone:.1f} mm safe zone: widen the margins"))
+    return findings
+
+
+def _colour_findings(document, book: Book | None) -> list[Finding]:
+    """A CMYK press converts RGB itself, and not always as the author expects."""
+    findings = []
+    for number, page in enumerate(document.pages, start=1):
+        for image in page.images:
+            space = str(image.get("colorspace"))
+            if "RGB" in space or "ICCBased" in space:
+                pixels_w, pixels_h = image["srcsize"]
+                findings.append(Finding(
+                    "PRINT-020", "warning", _where(book, _figure_for(book, pixels_w, pixels_h), number),
+                    "an RGB picture in a CMYK book: the printer converts it, and colours may "
+                    "shift; convert it to CMYK yourself if colour matters"))
+    return findings
+
+
+def _figure_for(book: Book | None, width: int, height: int) -> Figure | None:
+    if book is None:
+        return None
+    matches = [f for f in book.figures if (f.width, f.height) == (width, height)]
+    return matches[0] if matches else None
+
+
+def _where(book: Book | None, figure: Figure | None, page: int) -> str:
+    """'images/x.jpg (manuscript/x.md:42, page 7)', or just 'page 7'."""
+    if book is None or figure is None:
+        return f"page {page}"
+    line = f":{figure.line}" if figure.line else ""
+    return f"{figure.href} ({display_path(book.source)}{line}, page {page})"
