@@ -15,9 +15,9 @@ import hashlib
 import re
 import sys
 import uuid
-from xml.etree import ElementTree
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pydyf
 from weasyprint import CSS, HTML
