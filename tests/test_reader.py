@@ -98,7 +98,7 @@ def test_svg_figures_take_their_size_from_the_viewbox(tmp_path):
 def test_typographic_quotes_and_dashes(tmp_path):
     book = book_of(tmp_path, "\"Quoted\" and 'single' -- don't --- ok... ’ “ ” — …\n")
     assert text_of(book.sections[0]) == \
-        "<p>“Quoted” and ‘single’ – don’t — ok… ’ “ ” — …</p>\n"
+        '<p><span class="hang">“</span>Quoted” and ‘single’ – don’t — ok… ’ “ ” — …</p>\n'
 
 
 def test_pipe_tables_lists_and_links(tmp_path):

@@ -93,6 +93,7 @@ class Figure:
     width: int  # pixels
     height: int
     line: int | None = None  # where the manuscript places it, for messages
+    bleed: bool = False  # `{.bleed}`: a page of its own, printed to the edges
 
 
 Part = str | NoteRef | Figure

@@ -33,7 +33,9 @@ POINTS_PER_MM = 72 / 25.4
 
 FIT_CLASS = "footnote-fit"
 PADDING_CLASS = "padding-page"
-MAX_LAYOUTS = 4
+MAX_LAYOUTS = 6
+MIN_GAP = 0.12  # an empty foot taller than this share of the page is worth filling
+SHRINK_LIMIT = 0.75  # a figure may shrink to three quarters of its size, no further
 
 
 def write_pdf(book: Book, html_text: str, styles: Path, profile: PrintProfile, path: Path) -> Path:
@@ -121,10 +123,11 @@ def _lay_out(html: HTML, css: list[CSS], fonts: FontConfiguration, colour_profil
         for _, _, paragraph in strays:
             target = _with_its_heading(paragraph, parents)
             target.set("class", f"{target.get('class', '')} {FIT_CLASS}".strip())
+        moved = not strays and _settle_figures(document, parents)
         blanks = -len(document.pages) % 4 if profile.binding == "saddle-stitch" else 0
-        if not strays and (not blanks or padded):
+        if not strays and not moved and (not blanks or padded):
             return document
-        if not strays:
+        if not strays and not moved:
             _pad_before_back_page(html.etree_element, parents, blanks)
             padded = True
     for number, call_page, _ in strays:
@@ -132,6 +135,78 @@ def _lay_out(html: HTML, css: list[CSS], fonts: FontConfiguration, colour_profil
                                  f"{call_page}; shorten the note or the paragraph around it",
                       book.source), file=sys.stderr)
     return document
+
+
+def _settle_figures(document, parents: dict) -> bool:
+    """A figure too tall for the rest of its page leaves a gap when it moves to the
+    next one. Shrink it into the gap when it stays readable (three quarters of its
+    size or more); otherwise let the text after it fill the gap, as a figure
+    floated to the top of the next page would. Returns whether anything changed."""
+    changed = False
+    pages = [page._page_box for page in document.pages]
+    for page, following in zip(pages, pages[1:], strict=False):
+        gap = _free_space_at_foot(page)
+        figure = _first_box(following)
+        if figure is None or figure.element_tag != "figure" or gap < MIN_GAP * page.height:
+            continue
+        image = next((b for b in boxes(figure) if b.element_tag == "img"), None)
+        if image is None:
+            continue
+        shrunk = image.height - (figure.margin_height() - gap) - 2
+        if shrunk >= SHRINK_LIMIT * image.height:
+            image.element.set("style", f"max-height: {shrunk:.0f}px")
+            changed = True
+        else:
+            changed |= _move_after_text(figure.element, parents, following, gap)
+    return changed
+
+
+def _free_space_at_foot(page) -> float:
+    """Height left empty between the last line of text and the foot of the text area
+    (or the top of the footnotes)."""
+    area_bottom = page.content_box_y() + page.height
+    notes = [c for c in page.children if type(c).__name__ == "FootnoteAreaBox"]
+    limit = notes[0].position_y if notes else area_bottom
+    ends = [b.position_y + b.margin_height() for b in boxes(page.children[0])
+            if type(b).__name__ in ("LineBox", "InlineReplacedBox")]
+    return limit - max(ends) if ends else 0.0
+
+
+def _first_box(page):
+    """The first block of the main text on a page, if it is a figure's."""
+    for box in boxes(page.children[0]):
+        if type(box).__name__ == "BlockBox" and box.element_tag == "figure":
+            return box
+        if type(box).__name__ in ("LineBox", "InlineReplacedBox"):
+            return None
+    return None
+
+
+def _move_after_text(figure, parents: dict, page, gap: float) -> bool:
+    """Move the figure after as many following paragraphs as fill the gap, never past
+    a heading (a figure stays in its section)."""
+    parent = parents.get(figure)
+    if parent is None:
+        return False
+    heights = {}
+    for box in boxes(page.children[0]):
+        if box.element is not None and type(box).__name__ == "BlockBox":
+            heights.setdefault(box.element, box.margin_height())
+    siblings = list(parent)
+    index = siblings.index(figure)
+    filled, target = 0.0, index
+    for sibling in siblings[index + 1:]:
+        if sibling.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or sibling not in heights:
+            break
+        filled += heights[sibling]
+        target += 1
+        if filled >= gap:
+            break
+    if target == index:
+        return False
+    parent.remove(figure)
+    parent.insert(target, figure)
+    return True
 
 
 def _pad_before_back_page(root, parents: dict, blanks: int) -> None:

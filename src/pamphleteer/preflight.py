@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pdfplumber
+from PIL import Image
 from pypdf import PdfReader
 
 from .checks import Finding, Report, _fonts, font_is_embedded
@@ -162,16 +163,27 @@ def _colour_findings(document, book: Book | None) -> list[Finding]:
     return findings
 
 
-def _figure_for(book: Book | None, width: int, height: int) -> Figure | None:
+def _figure_for(book: Book | None, width: int, height: int) -> Figure | str | None:
+    """The figure (or 'cover') a placed image of this many pixels comes from."""
     if book is None:
         return None
     matches = [f for f in book.figures if (f.width, f.height) == (width, height)]
-    return matches[0] if matches else None
+    if matches:
+        return matches[0]
+    cover = book.metadata.cover_image
+    if cover is not None:
+        with Image.open(cover) as image:
+            if image.size == (width, height):
+                return "cover"
+    return None
 
 
-def _where(book: Book | None, figure: Figure | None, page: int) -> str:
+def _where(book: Book | None, figure: Figure | str | None, page: int) -> str:
     """'images/x.jpg (manuscript/x.md:42, page 7)', or just 'page 7'."""
     if book is None or figure is None:
         return f"page {page}"
+    if figure == "cover":
+        cover = book.metadata.cover_image
+        return f"cover image {cover.name} ({display_path(book.source)}, front matter, page {page})"
     line = f":{figure.line}" if figure.line else ""
     return f"{figure.href} ({display_path(book.source)}{line}, page {page})"

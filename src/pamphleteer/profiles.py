@@ -64,6 +64,7 @@ class PrintProfile:
     warn_below_ppi: int | None
     error_below_ppi: int | None
     binding: str = "none"  # "saddle-stitch" (folded and stapled) or "perfect" (glued spine)
+    cover_page: bool = True  # print the manuscript's cover image as page 1
     min_pages: int = 1
 
     def with_trim(self, trim: Trim | None) -> PrintProfile:
@@ -98,6 +99,12 @@ class PrintProfile:
             f"@page :right {{ margin-left: {_mm(m.inside)}; margin-right: {_mm(m.outside)}; "
             f"bleed-left: {spine}; }}",
         ]
+        # Full-bleed pictures cover the trim and the bleed, not the room for marks.
+        width, height = self.trim.width + 2 * self.bleed, self.trim.height + 2 * self.bleed
+        rules.append(f".cover-page img, figure.bleed img {{ width: {_mm(width)}; height: {_mm(height)}; "
+                     f"margin: -{_mm(self.bleed)} 0 0 -{_mm(self.bleed)}; }}")
+        if not self.cover_page:
+            rules.append(".cover-page, .inside-cover { display: none; }")
         if not self.bookmarks:
             rules.append("h1, h2, h3, h4, h5, h6 { bookmark-level: none; }")
         if self.output_intent:
@@ -159,6 +166,7 @@ def _profile(name: str, data: dict, path: Path) -> PrintProfile:
         warn_below_ppi=_none(value("warn-below-ppi", 300)),
         error_below_ppi=_none(value("error-below-ppi")),
         binding=str(value("binding", "none")), min_pages=int(value("min-pages", 1)),
+        cover_page=bool(value("cover-page", True)),
     )
 
 

@@ -180,6 +180,7 @@ def _make_figure(img, number: int, folder: Path, line: int | None,
         alt=smarten(" ".join(img.get("alt", "").split())) if img.get("alt", "").strip() else "",
         caption_html=_inline_markdown(caption), credit_html=_inline_markdown(credit),
         width=info.width, height=info.height, line=line,
+        bleed="bleed" in (img.get("class") or "").split(),
     )
 
 
@@ -223,11 +224,23 @@ def _finish_typography(root) -> None:
             element.text = ABBREVIATED_NUMBER.sub("\\1.\u00a0", element.text)
         if element.tail:
             element.tail = ABBREVIATED_NUMBER.sub("\\1.\u00a0", element.tail)
+    for paragraph in root.iter("p"):
+        _mark_hanging_quote(paragraph)
     for link in root.iter("a"):
         text = "".join(link.itertext()).strip()
         if _bare(text) == _bare(link.get("href", "")):
             # The print edition shows addresses after link text; not twice.
             link.set("class", ((link.get("class") or "") + " bare-url").strip())
+
+
+def _mark_hanging_quote(paragraph) -> None:
+    """Wrap an opening quote that starts a paragraph, so print can hang it in the margin."""
+    text = paragraph.text or ""
+    if text[:1] in ("“", "‘", "«", "„"):
+        span = etree.Element("span", {"class": "hang"})
+        span.text, span.tail = text[0], text[1:]
+        paragraph.text = ""
+        paragraph.insert(0, span)
 
 
 def _bare(url: str) -> str:
