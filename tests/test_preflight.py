@@ -104,3 +104,21 @@ def test_text_past_the_trim_or_in_the_safe_zone(tmp_path):
     close = preflight(fake_pdf(tmp_path / "b.pdf", text_x=5), profile("press"))
     assert "PRINT-041" in [f.code for f in close.warnings]
     assert "1.8 mm from the trim, inside the 5.0 mm safe zone" in close.warnings[-1].message
+
+
+def test_full_bleed_pictures_pass_and_stray_ones_do_not(tmp_path):
+    draw_image(tmp_path / "wide.jpg", size=(3000, 4000))
+    body = ('Text.\n\n![Edge to edge](wide.jpg "To the edges. / Us"){.bleed}\n\nMore text.\n')
+    path = write_manuscript(tmp_path, body, "title: Bleeds\ndate: 2026-01-01")
+    pdf = build(path, tmp_path / "out", ("pdf",), profile="press").outputs["pdf"]
+    report = preflight(pdf, profile("press"), read_book(path))
+    assert not [f for f in report.findings if f.code in ("PRINT-042", "PRINT-043", "PRINT-040")]
+
+
+@pytest.mark.parametrize("name", ["digital", "press", "kdp", "lulu"])
+def test_every_profile_embeds_every_font(tmp_path, name):
+    path = write_manuscript(tmp_path, "## Part\n\nSome *italic* and **bold** text.\n",
+                            "title: Fonts\ndate: 2026-01-01")
+    pdf = build(path, tmp_path / "out", ("pdf",), profile=name).outputs["pdf"]
+    report = preflight(pdf, profile(name))
+    assert not [f for f in report.findings if f.code in ("PRINT-001", "PRINT-002")]

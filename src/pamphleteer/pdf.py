@@ -149,6 +149,8 @@ def _settle_figures(document, parents: dict) -> bool:
         figure = _first_box(following)
         if figure is None or figure.element_tag != "figure" or gap < MIN_GAP * page.height:
             continue
+        if "bleed" in (figure.element.get("class") or "").split():
+            continue  # a full-bleed picture has a page of its own: the gap is meant
         image = next((b for b in boxes(figure) if b.element_tag == "img"), None)
         if image is None:
             continue

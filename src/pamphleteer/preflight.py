@@ -137,6 +137,7 @@ def _placement_findings(document, reader: PdfReader, profile: PrintProfile) -> l
             inset = min(char["x0"] - left, right - char["x1"], top - y1, y0 - bottom)
             if worst is None or inset < worst[0]:
                 worst = (inset, char["text"])
+        findings += _picture_placement(page, pdf_page, number, safe)
         if worst and worst[0] < -TOLERANCE:
             findings.append(Finding("PRINT-040", "error", f"page {number}",
                                     f"text ('{worst[1]}') runs past the trim into the bleed, where it "
@@ -145,6 +146,29 @@ def _placement_findings(document, reader: PdfReader, profile: PrintProfile) -> l
             findings.append(Finding("PRINT-041", "warning", f"page {number}",
                                     f"text ('{worst[1]}') is {worst[0] / MM:.1f} mm from the trim, "
                                     f"inside the {profile.safe_zone:.1f} mm safe zone: widen the margins"))
+    return findings
+
+
+def _picture_placement(page, pdf_page, number: int, safe: float) -> list[Finding]:
+    """A picture may cross the trim only to fill the whole bleed (a full-bleed page)."""
+    findings = []
+    left, bottom, right, top = (float(v) for v in pdf_page.trimbox)
+    bleed = [float(v) for v in pdf_page.bleedbox]
+    media_bottom = float(pdf_page.mediabox[1])
+    for image in page.images:
+        x0, x1 = image["x0"], image["x1"]
+        y0, y1 = image["y0"] + media_bottom, image["y1"] + media_bottom
+        inset = min(x0 - left, right - x1, top - y1, y0 - bottom)
+        full_bleed = (x0 <= bleed[0] + TOLERANCE and y0 <= bleed[1] + TOLERANCE
+                      and x1 >= bleed[2] - TOLERANCE and y1 >= bleed[3] - TOLERANCE)
+        if inset < -TOLERANCE and not full_bleed:
+            findings.append(Finding("PRINT-042", "error", f"page {number}",
+                                    "a picture crosses the trim without filling the bleed: the "
+                                    "cut will leave a sliver; mark it {.bleed} or make it smaller"))
+        elif 0 <= inset < safe - TOLERANCE and not full_bleed:
+            findings.append(Finding("PRINT-043", "warning", f"page {number}",
+                                    f"a picture is {inset / MM:.1f} mm from the trim, inside the "
+                                    "safe zone: make it smaller or widen the margins"))
     return findings
 
 
