@@ -110,7 +110,7 @@ def test_creep_moves_inner_sheets_towards_the_fold(book, tmp_path):
                      and (w["x0"] > page.width / 2) == (half == "right")]
             return words[0]["x0"]
 
-    assert folio_x(crept, 0, "left") == pytest.approx(folio_x(plain, 0, "left"))  # outer sheet
+    assert folio_x(crept, 1, "left") == pytest.approx(folio_x(plain, 1, "left"))  # outer sheet
     # The second sheet's pages move 1 mm towards the fold: left ones right, right ones left.
     assert folio_x(crept, 2, "left") - folio_x(plain, 2, "left") == pytest.approx(PT, abs=0.01)
     assert folio_x(plain, 2, "right") - folio_x(crept, 2, "right") == pytest.approx(PT, abs=0.01)
@@ -119,3 +119,14 @@ def test_creep_moves_inner_sheets_towards_the_fold(book, tmp_path):
 def test_the_same_pdf_gives_the_same_booklet(book, tmp_path):
     first = make_booklet(book, tmp_path / "one.pdf").read_bytes()
     assert make_booklet(book, tmp_path / "two.pdf").read_bytes() == first
+
+
+def test_a_back_page_that_changes_sides_gets_its_margins_mirrored(sample, tmp_path):
+    count = len(PdfReader(sample.pdf).pages)
+    assert count % 2 == 1  # the back page is a right-hand page in the book ...
+    booklet = make_booklet(sample.pdf, tmp_path / "b.pdf")  # ... and a left-hand one folded
+    with pdfplumber.open(booklet) as document:
+        front = document.pages[0]
+        left_half = [c["x0"] for c in front.chars if c["x0"] < front.width / 2 and c["text"].strip()]
+    page_left_edge = front.width / 2 - 148 * PT
+    assert min(left_half) - page_left_edge == pytest.approx(15 * PT, abs=0.5)  # the outside margin

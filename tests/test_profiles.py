@@ -1,6 +1,7 @@
 """Print profiles: page boxes, PDF flavours and geometry, measured on built PDFs."""
 
 import hashlib
+import re
 import shutil
 
 import pdfplumber
@@ -13,7 +14,7 @@ from pamphleteer.errors import PamphleteerError
 from pamphleteer.profiles import load_profile, parse_length, parse_trim
 from pamphleteer.render import DEFAULT_STYLES
 
-from support import FIXTURES, write_manuscript
+from support import FIXTURES, page_texts, write_manuscript
 
 PT = 72 / 25.4  # points per mm
 BODY = "".join(f"## Question {n}?\n\n" + "Members paid a penny a week into the box. " * 60 + "\n\n"
@@ -165,3 +166,25 @@ def test_a_bad_profile_file_names_the_line(tmp_path):
     with pytest.raises(PamphleteerError) as caught:
         load_profile("mine", styles)
     assert str(caught.value) == f"{path}:2: error: 'bleed-edges' must be 'all' or 'outer', not 'sideways'"
+
+
+def test_press_text_is_black_ink_only_with_no_links_or_interpolation(built):
+    reader = PdfReader(built["press"])
+    page = reader.pages[3]
+    content = page.get_contents().get_data()
+    assert b" scn" in content and not re.search(rb"0\.\d+ 0\.\d+ 0\.\d+ rg", content)
+    assert all("/Annots" not in p for p in reader.pages)
+    assert b"/Interpolate true" not in built["press"].read_bytes()
+
+
+@pytest.mark.parametrize(("name", "minimum"), [("kdp", 24), ("lulu", 32)])
+def test_print_on_demand_interiors_reach_the_minimum_length(built, name, minimum):
+    texts = page_texts(built[name])
+    assert len(texts) >= minimum and len(texts) % 2 == 0
+    assert texts[-1].strip().startswith("Colophon")
+    assert not texts[-2].strip()  # the blanks come before the back page
+
+
+def test_the_back_page_carries_no_folio(built):
+    last = page_texts(built["digital"])[-1].strip().splitlines()
+    assert not last[-1].strip().isdigit()

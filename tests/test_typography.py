@@ -74,6 +74,9 @@ def floating(tmp_path_factory):
     body = "".join(f"## Meeting {n}\n\n{para}\n\n{para}\n\n{para}\n\n"
                    f'![A drawing](tall.png "Drawing {n}. / Us")\n\n{para}\n\n{para}\n\n{para}\n\n'
                    for n in range(1, 5))
+    # and sections that end with their picture, where nothing can follow it up
+    body += "".join(f"## Ending {n}\n\n{para}\n\n{para}\n\n{para}\n\n{para}\n\n"
+                    f'![A drawing](tall.png "Last drawing {n}. / Us")\n\n' for n in range(1, 4))
     path = write_manuscript(folder, body, "title: Floats\ndate: 2026-01-01")
     book = build(path, folder / "out", ()).book
     profile = choose_profile(book, DEFAULT_STYLES)

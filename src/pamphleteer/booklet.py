@@ -14,9 +14,11 @@ than the sheet outside it, so the margins come out even after trimming.
 from __future__ import annotations
 
 import io
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 
 from .errors import fail
@@ -85,12 +87,18 @@ def make_booklet(source: Path, target: Path, sheet: str | None = None, creep_mm:
         scale = min(1.0, (width / 2) / trim_w, height / trim_h)
         placed_w, placed_h = trim_w * scale, trim_h * scale
         bottom = (height - placed_h) / 2
+        position = {page: index for index, page in enumerate(padded_order(len(pages)), start=1) if page}
+        mirror = _margin_difference(source) * scale
         for side in imposition(len(pages)):
             shift = (side.sheet - 1) * creep_mm * POINTS_PER_MM  # inner sheets move to the fold
             output.add_blank_page(page_size=(width, height))
             sheet_page = output.pages[-1]
             for number, x in ((side.left, width / 2 - placed_w + shift), (side.right, width / 2 - shift)):
                 if number is not None:
+                    if number % 2 != position[number] % 2:
+                        # A page that changes sides (the back cover, after blanks) swaps
+                        # its inside and outside margins.
+                        x += -mirror if number % 2 else mirror
                     rect = pikepdf.Rectangle(x, bottom, x + placed_w, bottom + placed_h)
                     _place(output, sheet_page, forms[number - 1], f"/Page{number}", rect)
         _copy_title(document, output, name)
@@ -98,6 +106,20 @@ def make_booklet(source: Path, target: Path, sheet: str | None = None, creep_mm:
         output.save(buffer, deterministic_id=True, compress_streams=True,
                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return write_atomically(target, buffer.getvalue())
+
+
+def _margin_difference(pdf: Path) -> float:
+    """How much further right the text starts on right-hand pages than on left-hand ones
+    (inside margin minus outside margin), in points; 0 when it cannot tell."""
+    starts: dict[int, list[float]] = {0: [], 1: []}
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages[:12], start=1):
+            lefts = [c["x0"] for c in page.chars if c["text"].strip()]
+            if len(lefts) > 200:  # a page of running text, not a title or a blank
+                starts[number % 2].append(min(lefts))
+    if not starts[0] or not starts[1]:
+        return 0.0
+    return statistics.median(starts[1]) - statistics.median(starts[0])
 
 
 def _place(output: pikepdf.Pdf, sheet: pikepdf.Page, form, name: str, rect) -> None:

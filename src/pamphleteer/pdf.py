@@ -33,7 +33,8 @@ POINTS_PER_MM = 72 / 25.4
 
 FIT_CLASS = "footnote-fit"
 PADDING_CLASS = "padding-page"
-MAX_LAYOUTS = 6
+MAX_LAYOUTS = 10
+SETTLING_ROUNDS = 5  # passes at placing figures; each may move several
 MIN_GAP = 0.12  # an empty foot taller than this share of the page is worth filling
 SHRINK_LIMIT = 0.75  # a figure may shrink to three quarters of its size, no further
 
@@ -49,14 +50,23 @@ def render_pdf(book: Book, html_text: str, styles: Path, profile: PrintProfile) 
     return document.write_pdf(
         pdf_identifier=identifier, pdf_variant=profile.pdf_variant,
         full_fonts=profile.full_fonts,
-        finisher=lambda doc, pdf: _finish(pdf, profile, book.metadata.identifier))
+        finisher=lambda doc, pdf: _finish(doc, pdf, profile, book.metadata.identifier))
 
 
-def _finish(pdf, profile: PrintProfile, identifier: str) -> None:
+def _finish(document, pdf, profile: PrintProfile, identifier: str) -> None:
     set_page_boxes(pdf, profile)
     if profile.full_fonts:
+        _complete_text_mapping(document, pdf)
         _drop_subset_prefixes(pdf)
+    if (profile.pdf_variant or "").startswith("pdf/x"):
+        _drop_annotations(pdf)
     _fix_document_id(pdf, identifier)
+
+
+def _drop_annotations(pdf) -> None:
+    """PDF/X allows no link annotations on the printed area; paper has no links anyway."""
+    for number in pdf.pages["Kids"][::3]:
+        pdf.objects[number].pop("Annots", None)
 
 
 def _fix_document_id(pdf, identifier: str) -> None:
@@ -67,6 +77,34 @@ def _fix_document_id(pdf, identifier: str) -> None:
         if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
             obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, part)
                           if isinstance(part, bytes) else part for part in obj.stream]
+
+
+def _complete_text_mapping(document, pdf) -> None:
+    """With whole fonts, WeasyPrint maps glyphs back to text from the font's cmap
+    alone, so small capitals, ligatures and old-style figures would copy (and be
+    searched, as in Amazon's Look Inside) as private-use characters. Add the
+    mapping WeasyPrint recorded while it set the text, as it does for subsets."""
+    fonts = {font.name: font for font in document.fonts.values()}
+    for obj in list(pdf.objects):
+        if not isinstance(obj, dict) or "ToUnicode" not in obj or obj.get("BaseFont") not in fonts:
+            continue
+        stream = pdf.objects[int(obj["ToUnicode"].split()[0])]
+        mapping = {}
+        for line in stream.stream:
+            match = re.fullmatch(rb"<([0-9a-f]{4})> <([0-9a-f]+)>", line) if isinstance(line, bytes) else None
+            if match:
+                mapping[int(match[1], 16)] = bytes.fromhex(match[2].decode()).decode("utf-16-be")
+        mapping.update(fonts[obj["BaseFont"]].to_unicode)
+        head = stream.stream[:stream.stream.index(b"endcodespacerange") + 1]
+        items = sorted(mapping.items())
+        body = []
+        for start in range(0, len(items), 100):
+            batch = items[start:start + 100]
+            body.append(f"{len(batch)} beginbfchar".encode())
+            body += [f"<{glyph:04x}> <{text.encode('utf-16-be').hex()}>".encode() for glyph, text in batch]
+            body.append(b"endbfchar")
+        stream.stream = head + body + [b"endcmap", b"CMapName currentdict /CMap defineresource pop",
+                                       b"end", b"end"]
 
 
 def _drop_subset_prefixes(pdf) -> None:
@@ -116,20 +154,24 @@ def set_page_boxes(pdf, profile: PrintProfile) -> None:
 def _lay_out(html: HTML, css: list[CSS], fonts: FontConfiguration, colour_profiles: dict,
              book: Book, profile: PrintProfile):
     parents = {child: parent for parent in html.etree_element.iter() for child in parent}
-    padded = False
+    padded, settling_rounds = False, 0
     for _ in range(MAX_LAYOUTS):
         document = html.render(stylesheets=css, font_config=fonts, color_profiles=colour_profiles)
         strays = list(stray_notes(document))
         for _, _, paragraph in strays:
             target = _with_its_heading(paragraph, parents)
             target.set("class", f"{target.get('class', '')} {FIT_CLASS}".strip())
-        moved = not strays and _settle_figures(document, parents)
-        blanks = -len(document.pages) % 4 if profile.binding == "saddle-stitch" else 0
-        if not strays and not moved and (not blanks or padded):
-            return document
-        if not strays and not moved:
+        if strays:
+            continue
+        if settling_rounds < SETTLING_ROUNDS and _settle_figures(document, parents):
+            settling_rounds += 1
+            continue
+        blanks = _blanks_needed(len(document.pages), profile)
+        if blanks and not padded:
             _pad_before_back_page(html.etree_element, parents, blanks)
             padded = True
+            continue
+        return document
     for number, call_page, _ in strays:
         print(Problem("warning", f"note {number} is printed a page after its call on page "
                                  f"{call_page}; shorten the note or the paragraph around it",
@@ -159,7 +201,9 @@ def _settle_figures(document, parents: dict) -> bool:
             image.element.set("style", f"max-height: {shrunk:.0f}px")
             changed = True
         else:
-            changed |= _move_after_text(figure.element, parents, following, gap)
+            changed |= (_move_after_text(figure.element, parents, following, gap)
+                        or _move_before_text(figure.element, parents, page,
+                                             figure.margin_height() - gap))
     return changed
 
 
@@ -205,6 +249,45 @@ def _move_after_text(figure, parents: dict, page, gap: float) -> bool:
         if filled >= gap:
             break
     if target == index:
+        return False
+    parent.remove(figure)
+    parent.insert(target, figure)
+    return True
+
+
+def _blanks_needed(count: int, profile: PrintProfile) -> int:
+    """Blank pages that make the count printable: the profile's minimum, then a
+    multiple of four for a folded booklet or an even count for a glued spine."""
+    total = max(count, profile.min_pages)
+    if profile.binding == "saddle-stitch":
+        total += -total % 4
+    elif profile.binding == "perfect":
+        total += total % 2
+    return total - count
+
+
+def _move_before_text(figure, parents: dict, page, needed: float) -> bool:
+    """When no text follows the figure in its section, move it up instead, before as
+    many paragraphs of the page it should have ended as make room for it: the figure
+    then heads that page, and those paragraphs follow it."""
+    parent = parents.get(figure)
+    if parent is None:
+        return False
+    heights = {}
+    for box in boxes(page.children[0]):
+        if box.element is not None and type(box).__name__ == "BlockBox":
+            heights.setdefault(box.element, box.margin_height())
+    siblings = list(parent)
+    index = siblings.index(figure)
+    moved, target = 0.0, index
+    for sibling in reversed(siblings[:index]):
+        if sibling.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "figure") or sibling not in heights:
+            break
+        moved += heights[sibling]
+        target -= 1
+        if moved >= needed:
+            break
+    if target == index or moved < needed:
         return False
     parent.remove(figure)
     parent.insert(target, figure)

@@ -31,7 +31,7 @@ def preflight(pdf: Path, profile: PrintProfile, book: Book | None = None) -> Rep
         findings += _image_findings(document, profile, book)
         findings += _placement_findings(document, reader, profile)
         if profile.output_intent:
-            findings += _colour_findings(document, book)
+            findings += _colour_findings(document, book) + _drawing_findings(book)
     summary = f"preflight for '{profile.name}' ({profile.description}): " \
               f"{sum(f.severity == 'error' for f in findings)} errors, " \
               f"{sum(f.severity == 'warning' for f in findings)} warnings"
@@ -170,6 +170,17 @@ def _picture_placement(page, pdf_page, number: int, safe: float) -> list[Finding
                                     f"a picture is {inset / MM:.1f} mm from the trim, inside the "
                                     "safe zone: make it smaller or widen the margins"))
     return findings
+
+
+def _drawing_findings(book: Book | None) -> list[Finding]:
+    """SVG drawings keep their RGB colours (WeasyPrint draws them as they are)."""
+    if book is None:
+        return []
+    return [Finding("PRINT-021", "warning",
+                    f"{f.href} ({display_path(book.source)}{f':{f.line}' if f.line else ''})",
+                    "a drawing in RGB colours in a CMYK book: the printer converts them; give it "
+                    "CMYK colours, or accept the conversion")
+            for f in book.figures if f.media_type == "image/svg+xml"]
 
 
 def _colour_findings(document, book: Book | None) -> list[Finding]:

@@ -109,10 +109,13 @@ class PrintProfile:
             rules.append("h1, h2, h3, h4, h5, h6 { bookmark-level: none; }")
         if self.output_intent:
             rules.append(f"@color-profile device-cmyk {{ src: url({self.output_intent.as_uri()}); "
-                         "components: cyan, magenta, yellow, black; }}")
+                         "components: cyan, magenta, yellow, black; }")
             # Text and rules in black ink only: RGB black would print in four inks.
+            rules.append("@page { color: device-cmyk(0 0 0 1); "
+                         "@footnote { border-top-color: device-cmyk(0 0 0 0.75); } }")
             rules.append("* { color: device-cmyk(0 0 0 1) !important; "
                          "border-color: device-cmyk(0 0 0 0.75) !important; }")
+            rules.append("img { image-rendering: crisp-edges; }")  # no /Interpolate for PDF/X
         return "\n".join(rules) + "\n"
 
 
