@@ -7,6 +7,9 @@ BUILD      ?= build
 PUBLISH    ?= publish
 
 VENV   := .venv
+# Ace by DAISY checks EPUB accessibility; it runs in Debian's Chromium.
+ACE    := .tools/node_modules/.bin/ace-puppeteer
+ACE_VERSION := 1.4.6
 PYTHON := $(VENV)/bin/python
 TOOL   := $(VENV)/bin/pamphleteer
 SETUP  := $(VENV)/.setup-done
@@ -29,7 +32,7 @@ BOOKLET := $(PDF:.pdf=-booklet.pdf)
 
 
 .DEFAULT_GOAL := all
-.PHONY: all epub pdf booklet check test lint publish preview clean distclean help setup
+.PHONY: all epub pdf booklet check test lint publish preview clean distclean help setup ace
 
 all: $(EPUB) $(PDF) ## set up, then build the EPUB and the PDF of MANUSCRIPT
 
@@ -50,7 +53,7 @@ $(BOOKLET): $(PDF)
 check: $(EPUB) $(PDF) ## EPUBCheck, and preflight of the PDF for its print profile (warnings fail too)
 	$(TOOL) check --strict --print $(if $(PROFILE),--profile $(PROFILE)) $(MANUSCRIPT) $(EPUB) $(PDF)
 
-test: $(SETUP) ## run the whole test suite, EPUBCheck included, and the linter
+test: $(SETUP) $(ACE) ## run the whole test suite (EPUBCheck and Ace included) and the linter
 	$(VENV)/bin/ruff check src tests
 	$(PYTHON) -m pytest
 
@@ -67,6 +70,21 @@ preview: $(PDF) ## render the first PDF pages to PNG in build/preview/
 	$(PYTHON) -m pamphleteer.preview $(PDF) $(BUILD)/preview
 
 setup: $(SETUP) ## install system packages (as root) and the Python environment
+
+ace: $(ACE) ## install Ace by DAISY (npm) and Chromium (Debian), for make check and make test
+
+# Nothing is downloaded at run time: no Electron, no Puppeteer browser; Ace uses
+# Debian's Chromium through PUPPETEER_EXECUTABLE_PATH.
+$(ACE):
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else echo "Ace needs Chromium: install it (sudo apt-get install chromium) and run make again" >&2; exit 1; fi; \
+	fi
+	mkdir -p .tools
+	cd .tools && ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
+	  npm install --no-audit --no-fund --loglevel=error @daisy/ace@$(ACE_VERSION)
+	test -x $@ && touch $@
 
 # Debian packages the build needs from the system: the book typeface, Java for
 # EPUBCheck, Pango and HarfBuzz for WeasyPrint, and a CMYK ICC profile for PDF/X
@@ -95,8 +113,8 @@ $(SETUP): pyproject.toml
 clean: ## remove generated files (build/); the manuscript and publish/ are left alone
 	rm -rf $(BUILD) .pytest_cache .ruff_cache
 
-distclean: clean ## also remove the Python environment
-	rm -rf $(VENV)
+distclean: clean ## also remove the Python environment and the installed tools
+	rm -rf $(VENV) .tools
 
 help: ## list the targets
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 20

@@ -18,6 +18,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from . import __version__
+from .accessibility import Accessibility, describe
 from .cover import CoverImage
 from .model import Book
 from .output import write_atomically
@@ -28,7 +29,8 @@ XHTML = "application/xhtml+xml"
 
 def write_epub(book: Book, rendering: EpubRendering, cover: CoverImage, path: Path) -> Path:
     package = _package(book, rendering, cover)
-    entries = _Collector.entries_of(package, build_time(book))
+    entries = [_with_package_language(name, data, book.metadata.lang)
+               for name, data in _Collector.entries_of(package, build_time(book))]
     return write_atomically(path, _zip(entries, build_time(book)))
 
 
@@ -72,6 +74,13 @@ def _package(book: Book, rendering: EpubRendering, cover: CoverImage) -> epub.Ep
     return package
 
 
+def _with_package_language(name: str, data: bytes, lang: str) -> tuple[str, bytes]:
+    """ebooklib gives the OPF's <package> no xml:lang; assistive technology wants one."""
+    if name.endswith(".opf"):
+        data = data.replace(b"<package ", f'<package xml:lang="{lang}" '.encode(), 1)
+    return name, data
+
+
 def cover_file_name(cover: CoverImage) -> str:
     return f"images/cover{cover.extension}"
 
@@ -98,6 +107,27 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
         package.add_metadata("DC", "subject", subject)
     package.metadata[epub.NAMESPACES["OPF"]]["generator"] = [
         ("", {"name": "generator", "content": f"pamphleteer {__version__}"})]
+    _accessibility_metadata(package, describe(book))
+
+
+def _accessibility_metadata(package: epub.EpubBook, facts: Accessibility) -> None:
+    """schema.org accessibility properties, as EPUB Accessibility 1.1 asks."""
+    def meta(prop: str, value: str) -> None:
+        package.add_metadata(None, "meta", value, {"property": prop})
+
+    for mode in facts.access_modes:
+        meta("schema:accessMode", mode)
+    for modes in facts.sufficient:
+        meta("schema:accessModeSufficient", modes)
+    for feature in facts.features:
+        meta("schema:accessibilityFeature", feature)
+    for hazard in facts.hazards:
+        meta("schema:accessibilityHazard", hazard)
+    meta("schema:accessibilitySummary", facts.summary)
+    if facts.conforms_to:
+        meta("dcterms:conformsTo", facts.conforms_to)
+    if facts.certified_by:
+        meta("a11y:certifiedBy", facts.certified_by)
 
 
 def _document_item(document: Document) -> epub.EpubItem:

@@ -33,6 +33,7 @@ KEYS = {
     "cover-image": "cover-image",
     "cover": "cover-image",
     "print": "print",
+    "certified-by": "certified-by",
 }
 
 # Prose shown to readers gets typographic quotes; names and codes stay as typed.
@@ -122,6 +123,7 @@ def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
         description=_text(fields, "description", diag, line),
         subjects=_text_list(fields, "subjects", diag, line),
         cover_image=_cover(fields.get("cover-image"), manuscript, diag, line("cover-image")),
+        certified_by=_text(fields, "certified-by", diag, line),
         **_print_block(fields.get("print"), diag, line("print")),
     )
 

@@ -29,6 +29,7 @@ class Metadata:
     cover_image: Path | None = None
     print_profile: str | None = None  # the front matter's `print: {profile: ...}`
     print_trim: str | None = None  # and its `trim: ...`, overriding the profile's
+    certified_by: str | None = None  # who vouches for the EPUB's accessibility
 
     @property
     def author_line(self) -> str:
@@ -94,6 +95,7 @@ class Figure:
     height: int
     line: int | None = None  # where the manuscript places it, for messages
     bleed: bool = False  # `{.bleed}`: a page of its own, printed to the edges
+    decorative: bool = False  # `{.decorative}`: says nothing the text does not; alt=""
 
 
 Part = str | NoteRef | Figure

@@ -175,12 +175,18 @@ def _make_figure(img, number: int, folder: Path, line: int | None,
         diag.error(f"image {href}: {exc}", line=line)
         return None
     caption, _, credit = (img.get("title") or "").partition(CREDIT_SEPARATOR)
+    classes = (img.get("class") or "").split()
+    decorative = "decorative" in classes
+    if not img.get("alt", "").strip() and not decorative:
+        diag.warning(f"image {href} has no alt text: describe it in the brackets, ![like this](...), "
+                     "for readers who cannot see it, or add {.decorative} if it adds nothing",
+                     line=line)
     return Figure(
         id=f"figure-{number}", source=path, href=href, media_type=info.media_type,
-        alt=smarten(" ".join(img.get("alt", "").split())) if img.get("alt", "").strip() else "",
+        alt="" if decorative else smarten(" ".join(img.get("alt", "").split())),
         caption_html=_inline_markdown(caption), credit_html=_inline_markdown(credit),
         width=info.width, height=info.height, line=line,
-        bleed="bleed" in (img.get("class") or "").split(),
+        bleed="bleed" in classes, decorative=decorative,
     )
 
 
@@ -263,9 +269,13 @@ def _split_sections(root, notes: dict[int, Note], figures: list[Figure | None]) 
     top = min(levels) if levels else 1
     ids = _UniqueIds()
     sections: list[Section] = [Section(number=0, heading=None)]
+    previous = 0
     for element in root:
         if element.tag in HEADINGS:
-            heading = _make_heading(element, int(element.tag[1]) - top + 1, ids)
+            # Levels never skip (## straight to ####): readers navigate by them.
+            level = min(int(element.tag[1]) - top + 1, previous + 1)
+            previous = level
+            heading = _make_heading(element, level, ids)
             element.tag, element.attrib["id"] = f"h{heading.level}", heading.id
             if heading.level == 1:
                 sections.append(Section(number=len(sections), heading=heading))

@@ -1,0 +1,103 @@
+"""Accessibility: Ace by DAISY on every EPUB we build, and metadata that tells the truth."""
+
+import os
+
+import pytest
+
+from pamphleteer.build import build
+from pamphleteer.checks import check_ace, find_ace
+from pamphleteer.reader import read_book
+
+from support import NS, Epub, draw_image, write_manuscript
+
+needs_ace = pytest.mark.skipif(
+    find_ace() is None and not os.environ.get("CI"),
+    reason="Ace is not installed: make ace (make test installs it, and CI always runs it)")
+
+
+def metadata(epub: Epub, prop: str) -> list[str]:
+    return [m.text for m in epub.opf.xpath(f"//opf:meta[@property='{prop}']", namespaces=NS)]
+
+
+@pytest.fixture(scope="module")
+def many_notes(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("notes")
+    body = "".join(f"## Part {n}\n\n" + "".join(f"Claim {n}.{k}.[^n{n}k{k}] " for k in range(20))
+                   + "\n\n" + "".join(f"[^n{n}k{k}]: Source {n}.{k}, page {k + 1}.\n" for k in range(20))
+                   + "\n" for n in range(10))
+    path = write_manuscript(folder, body, "title: Two hundred notes\ndate: 2026-01-01")
+    return build(path, folder / "out", ("epub",)).outputs["epub"]
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fr")
+    draw_image(folder / "ruche.png", size=(600, 400), mode="RGBA")
+    body = ("Une introduction.\n\n## Qu'est-ce qu'une société de secours mutuels ?\n\n"
+            "Une caisse commune.[^s]\n\n![Une ruche dessinée](ruche.png \"La ruche. / Dessin : nous\")\n\n"
+            "[^s]: Une source.\n")
+    path = write_manuscript(folder, body, "title: Secours mutuels\nlang: fr\ndate: 2026-01-01")
+    return build(path, folder / "out", ("epub",)).outputs["epub"]
+
+
+@needs_ace
+def test_ace_finds_no_violation_in_the_books_we_build(any_book):
+    report = check_ace(any_book.epub)
+    assert report is not None, "Ace is not installed: run make ace"
+    assert [str(f) for f in report.findings] == []
+
+
+@needs_ace
+@pytest.mark.parametrize("name", ["many_notes", "french"])
+def test_ace_finds_no_violation_with_many_notes_or_another_language(request, name):
+    report = check_ace(request.getfixturevalue(name))
+    assert report is not None and [str(f) for f in report.findings] == []
+
+
+def test_metadata_says_what_the_book_offers(chapters):
+    epub = Epub(chapters.epub)
+    assert metadata(epub, "schema:accessMode") == ["textual", "visual"]
+    assert metadata(epub, "schema:accessModeSufficient") == ["textual", "textual,visual"]
+    features = metadata(epub, "schema:accessibilityFeature")
+    assert {"tableOfContents", "structuralNavigation", "alternativeText", "readingOrder",
+            "displayTransformability"} <= set(features)
+    assert "printPageNumbers" not in features  # no page list yet
+    assert metadata(epub, "schema:accessibilityHazard") == ["none"]
+    assert "Its 2 pictures have a text description." in metadata(epub, "schema:accessibilitySummary")[0]
+    assert metadata(epub, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+    assert metadata(epub, "a11y:certifiedBy") == ["Test Fixture Books"]
+    assert epub.opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-US"
+
+
+def test_a_book_without_pictures_is_textual_only(minimal):
+    epub = Epub(minimal.epub)
+    assert metadata(epub, "schema:accessMode") == ["textual"]
+    assert "alternativeText" not in metadata(epub, "schema:accessibilityFeature")
+
+
+def test_a_picture_without_alt_text_is_reported_and_claims_are_withdrawn(tmp_path, capsys):
+    draw_image(tmp_path / "x.png", size=(300, 200))
+    path = write_manuscript(tmp_path, "Text.\n\n![](x.png \"A caption. / Us\")\n",
+                            "title: Undescribed\npublisher: Us")
+    epub = Epub(build(path, tmp_path / "out", ("epub",)).outputs["epub"])
+    assert f"{path}:7: warning: image x.png has no alt text" in capsys.readouterr().err
+    assert "alternativeText" not in metadata(epub, "schema:accessibilityFeature")
+    assert metadata(epub, "schema:accessModeSufficient") == ["textual,visual"]
+    assert metadata(epub, "dcterms:conformsTo") == [] and metadata(epub, "a11y:certifiedBy") == []
+    assert "Some of its pictures have no text description." in \
+        metadata(epub, "schema:accessibilitySummary")[0]
+
+
+def test_decorative_pictures_are_hidden_from_assistive_technology(tmp_path, capsys):
+    draw_image(tmp_path / "rule.png", size=(600, 40))
+    path = write_manuscript(tmp_path, "Text.\n\n![](rule.png){.decorative}\n\nMore.\n")
+    epub = Epub(build(path, tmp_path / "out", ("epub",)).outputs["epub"])
+    img = epub.xhtml("section-00.xhtml").xpath("//x:img", namespaces=NS)[0]
+    assert img.get("alt") == "" and img.get("role") == "presentation"
+    assert "no alt text" not in capsys.readouterr().err
+    assert metadata(epub, "schema:accessMode") == ["textual"]
+
+
+def test_heading_levels_never_skip(tmp_path):
+    book = read_book(write_manuscript(tmp_path, "## One\n\n#### Deep\n\nx\n\n### Less deep\n\ny\n"))
+    assert [h.level for h in book.headings] == [1, 2, 2]
