@@ -17,7 +17,9 @@ SETUP  := $(VENV)/.setup-done
 # What each output is made from: the manuscript, the pictures beside it, the
 # code, and the part of styles/ that format uses.
 PICTURES         := \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' -o -iname '*.svg' -o -iname '*.gif' \)
-MANUSCRIPT_FILES := $(MANUSCRIPT) $(shell find $(dir $(MANUSCRIPT)) -type f $(PICTURES) 2>/dev/null)
+# (Not what we wrote ourselves, should build/ or publish/ sit beside the manuscript.)
+MANUSCRIPT_FILES := $(MANUSCRIPT) $(filter-out $(BUILD)/% $(PUBLISH)/%,\
+                      $(shell find $(dir $(MANUSCRIPT)) -type f $(PICTURES) 2>/dev/null))
 CODE             := $(shell find src -name '*.py') pyproject.toml
 EPUB_STYLES      := $(shell find styles/epub styles/cover -type f) styles/labels.yaml
 PDF_STYLES       := $(shell find styles/print styles/profiles -type f) styles/labels.yaml
@@ -34,12 +36,14 @@ BOOKLET := $(PDF:.pdf=-booklet.pdf)
 .DEFAULT_GOAL := all
 .PHONY: all epub pdf booklet check test lint publish preview clean distclean help setup ace
 
-all: $(EPUB) $(PDF) ## set up, then build the EPUB and the PDF of MANUSCRIPT
+# The PDF first: the EPUB marks where the print pages begin, and reads them from
+# the layout the PDF build leaves in $(BUILD)/.cache (or lays the book out itself).
+all: $(PDF) $(EPUB) ## set up, then build the PDF and the EPUB of MANUSCRIPT
 
-epub: $(EPUB) ## build the EPUB only
+epub: $(EPUB) ## build the EPUB (and the cover for stores, $(BUILD)/<name>-cover.jpg) only
 pdf: $(PDF)   ## build the PDF only
 
-$(EPUB): $(MANUSCRIPT_FILES) $(CODE) $(EPUB_STYLES) | $(SETUP)
+$(EPUB): $(MANUSCRIPT_FILES) $(CODE) $(EPUB_STYLES) $(PDF_STYLES) | $(SETUP)
 	$(TOOL) build $(MANUSCRIPT) -o $(BUILD) --epub
 
 $(PDF): $(MANUSCRIPT_FILES) $(CODE) $(PDF_STYLES) | $(SETUP)

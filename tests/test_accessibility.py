@@ -61,7 +61,8 @@ def test_metadata_says_what_the_book_offers(chapters):
     features = metadata(epub, "schema:accessibilityFeature")
     assert {"tableOfContents", "structuralNavigation", "alternativeText", "readingOrder",
             "displayTransformability"} <= set(features)
-    assert "printPageNumbers" not in features  # no page list yet
+    assert {"printPageNumbers", "pageBreakMarkers", "pageNavigation"} <= set(features)
+    assert "Page numbers of the print edition" in metadata(epub, "schema:accessibilitySummary")[0]
     assert metadata(epub, "schema:accessibilityHazard") == ["none"]
     assert "Its 2 pictures have a text description." in metadata(epub, "schema:accessibilitySummary")[0]
     assert metadata(epub, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]

@@ -19,14 +19,16 @@ def test_build_writes_epub_and_pdf_named_after_the_manuscript(tmp_path):
     shutil.copy(FIXTURES / "minimal.md", tmp_path / "thrift.md")
     result = run("build", str(tmp_path / "thrift.md"), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["thrift.epub", "thrift.pdf"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        ".cache", "thrift-cover.jpg", "thrift.epub", "thrift.pdf"]
 
 
 def test_build_defaults_to_build_folder_and_can_make_one_format(tmp_path):
     shutil.copy(FIXTURES / "minimal.md", tmp_path / "thrift.md")
     result = run("build", "thrift.md", "--epub", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert [p.name for p in (tmp_path / "build").iterdir()] == ["thrift.epub"]
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == [
+        ".cache", "thrift-cover.jpg", "thrift.epub"]
 
 
 def test_bad_input_is_one_clear_line_and_no_output(tmp_path):

@@ -139,11 +139,15 @@ def test_every_document_declares_the_book_language(any_book):
         assert root.get("lang") == lang and root.get(XML_LANG) == lang, href
 
 
-def test_generated_cover_is_store_sized(sample):
+def test_generated_cover_is_store_sized_beside_the_epub_and_under_apples_limit_inside(sample):
+    with Image.open(sample.epub.with_name(f"{sample.book.stem}-cover.jpg")) as image:
+        assert image.size == (1600, 2560) and image.format == "JPEG" and image.mode == "RGB"
     epub = Epub(sample.epub)
     cover = next(i for i in epub.manifest().values() if i.get("properties") == "cover-image")
     with Image.open(io.BytesIO(epub.read(cover["href"]))) as image:
-        assert image.size == (1600, 2560) and image.format == "JPEG"
+        width, height = image.size
+        assert width * height <= 4_000_000 and width > 1500 and abs(height / width - 1.6) < 0.01
+        assert image.format == "JPEG"
     assert epub.opf.xpath("//opf:meta[@name='cover']/@content", namespaces=NS) == ["cover-img"]
 
 

@@ -1,6 +1,10 @@
-"""The pipeline, top to bottom: read once, render, write.
+"""The pipeline, top to bottom: read once, render, lay out, write.
 
-    manuscript.md --read--> Book --render--> XHTML / HTML --write--> .epub / .pdf
+    manuscript.md --read--> Book --render--> HTML --lay out--> pages --write--> .pdf
+                                 --render--> XHTML (+ where the print pages begin) --write--> .epub
+
+The PDF is laid out first: the EPUB marks where the print edition's pages
+begin, and those places come from the real layout.
 """
 
 from __future__ import annotations
@@ -8,13 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cover import make_cover
+from .cache import Cache
+from .cover import make_cover, store_cover
 from .epub import build_time, cover_file_name, write_epub
+from .fonts import embed_fonts
 from .model import Book
-from .pdf import write_pdf
+from .pages import PrintPages, page_starts
+from .pdf import lay_out, layout_key, write_pdf
 from .profiles import DEFAULT_PROFILE, PrintProfile, load_profile, parse_trim
 from .reader import read_book
-from .render import DEFAULT_STYLES, render_epub, render_print
+from .render import DEFAULT_STYLES, render_epub, render_font_css, render_print
+from .screen import for_screens
 
 FORMATS = ("epub", "pdf")
 
@@ -22,21 +30,31 @@ FORMATS = ("epub", "pdf")
 @dataclass(frozen=True)
 class BuildResult:
     book: Book
-    outputs: dict[str, Path]
+    outputs: dict[str, Path]  # "epub", "cover" (for stores), "pdf"
 
 
 def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
           styles: Path = DEFAULT_STYLES, profile: str | None = None) -> BuildResult:
     """`profile` names a print profile for the PDF; the PDF is then called
     <stem>-<profile>.pdf. Without it, the manuscript's own choice (or digital)
-    makes <stem>.pdf."""
+    makes <stem>.pdf. The EPUB cites the pages of that own choice, whatever
+    `profile` says, so that it is the same EPUB whichever PDF is asked for."""
     book = read_book(Path(manuscript))
-    outputs = {}
-    if "epub" in formats:
-        outputs["epub"] = build_epub(book, outdir / f"{book.stem}.epub", styles)
+    cache = Cache(outdir / ".cache")
+    edition = choose_profile(book, styles)
+    outputs: dict[str, Path] = {}
+    pages = None
     if "pdf" in formats:
+        chosen = choose_profile(book, styles, profile)
         name = f"{book.stem}-{profile}.pdf" if profile else f"{book.stem}.pdf"
-        outputs["pdf"] = build_pdf(book, outdir / name, styles, choose_profile(book, styles, profile))
+        document, laid_out = lay_out_print(book, styles, chosen, cache)
+        outputs["pdf"] = write_pdf(book, document, chosen, outdir / name)
+        pages = laid_out if chosen == edition else None
+    if "epub" in formats:
+        pages = pages or print_pages(book, styles, edition, cache)
+        cover = make_cover(book, styles)
+        outputs["epub"] = build_epub(book, outdir / f"{book.stem}.epub", styles, pages, cache, cover)
+        outputs["cover"] = store_cover(book, cover, outdir / f"{book.stem}-cover.jpg")
     return BuildResult(book, outputs)
 
 
@@ -47,12 +65,48 @@ def choose_profile(book: Book, styles: Path, name: str | None = None) -> PrintPr
     return profile.with_trim(parse_trim(meta.print_trim) if meta.print_trim else None)
 
 
-def build_epub(book: Book, path: Path, styles: Path = DEFAULT_STYLES) -> Path:
-    cover = make_cover(book, styles)
-    rendering = render_epub(book, cover_file_name(cover), styles)
-    return write_epub(book, rendering, cover, path)
+def lay_out_print(book: Book, styles: Path, profile: PrintProfile, cache: Cache):
+    """The print edition laid out (a `weasyprint.Document`), and where its pages begin."""
+    html = render_print(book, styles, _created(book))
+    document = lay_out(book, html, styles, profile)
+    pages = page_starts(document, print_edition(book, profile))
+    cache.put("pages", layout_key(book, html, styles, profile), pages.to_json())
+    return document, pages
 
 
-def build_pdf(book: Book, path: Path, styles: Path, profile: PrintProfile) -> Path:
-    created = build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return write_pdf(book, render_print(book, styles, created), styles, profile, path)
+def print_pages(book: Book, styles: Path, profile: PrintProfile, cache: Cache) -> PrintPages:
+    """Where the print edition's pages begin: remembered from its last layout, or laid out now."""
+    cached = cache.get("pages", layout_key(book, render_print(book, styles, _created(book)),
+                                           styles, profile))
+    if cached is not None:
+        return PrintPages.from_json(cached)
+    return lay_out_print(book, styles, profile, cache)[1]
+
+
+def print_edition(book: Book, profile: PrintProfile) -> str:
+    """What pageBreakSource names: the print ISBN, else the edition in words."""
+    meta = book.metadata
+    if meta.print_isbn:
+        return meta.print_isbn
+    trim = profile.trim
+    return f"{meta.title}, print edition, {trim.width:g} × {trim.height:g} mm"
+
+
+def build_epub(book: Book, path: Path, styles: Path = DEFAULT_STYLES,
+               pages: PrintPages | None = None, cache: Cache | None = None,
+               cover_image: bytes | None = None) -> Path:
+    """`pages`: where the print edition's pages begin, for the EPUB to mark them."""
+    cache = cache or Cache(None)
+    cover = for_screens(cover_image or make_cover(book, styles), cache)
+    images = {figure.source: for_screens(figure.source, cache) for figure in book.figures}
+    rendering = render_epub(book, cover_file_name(cover), styles, pages,
+                            {source: image.extension for source, image in images.items()})
+    fonts = None
+    if book.metadata.epub_fonts:
+        fonts = embed_fonts(book, styles, rendering.text_content())
+        rendering.stylesheet = render_font_css(styles, fonts.family, fonts.faces) + rendering.stylesheet
+    return write_epub(book, rendering, cover, images, path, pages, fonts.faces if fonts else [])
+
+
+def _created(book: Book) -> str:
+    return build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -2,39 +2,35 @@
 
 A generated cover is an HTML page laid out by WeasyPrint at the size stores
 ask for (1600 × 2560 px) and rasterized with PDFium, so its design is edited
-like every other template.
+like every other template. Beside the EPUB goes a copy at exactly that size,
+for the stores' upload forms.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import sys
 from pathlib import Path
 
 import pypdfium2
+from PIL import Image, ImageOps
 from weasyprint import HTML
 
+from .errors import Problem
 from .fetcher import FolderFetcher
 from .model import Book
+from .output import write_atomically
 from .render import render_cover
 
-COVER_WIDTH = 1600  # pixels; 1600 × 2560 is what Apple, Kobo and KDP recommend
+COVER_WIDTH, COVER_HEIGHT = 1600, 2560  # what Apple, Kobo, Google and KDP recommend
+MIN_STORE_WIDTH = 1400  # Apple's minimum; a smaller cover is blurred by scaling up
+RATIO_TOLERANCE = 0.03
 
 
-@dataclass(frozen=True)
-class CoverImage:
-    data: bytes
-    media_type: str
-    extension: str
-
-
-def make_cover(book: Book, styles: Path) -> CoverImage:
+def make_cover(book: Book, styles: Path) -> bytes:
+    """The cover as image bytes (JPEG or PNG): the manuscript's, or one drawn for it."""
     given = book.metadata.cover_image
-    if given is not None:
-        is_png = given.suffix.lower() == ".png"
-        return CoverImage(given.read_bytes(), "image/png" if is_png else "image/jpeg",
-                          ".png" if is_png else ".jpg")
-    return CoverImage(draw_cover(book, styles), "image/jpeg", ".jpg")
+    return given.read_bytes() if given is not None else draw_cover(book, styles)
 
 
 def draw_cover(book: Book, styles: Path) -> bytes:
@@ -49,6 +45,36 @@ def draw_cover(book: Book, styles: Path) -> bytes:
         image = bitmap.to_pil().convert("RGB")
     finally:
         document.close()
+    return _jpeg(image)
+
+
+def store_cover(book: Book, cover: bytes, path: Path) -> Path:
+    """Write the cover for store upload: a 1600 × 2560 RGB JPEG. The author's own cover
+    is scaled and, if its shape differs, centred on its own edge colour; the author is
+    told when either would show."""
+    with Image.open(io.BytesIO(cover)) as source:
+        image = ImageOps.exif_transpose(source).convert("RGB")
+    if image.size != (COVER_WIDTH, COVER_HEIGHT):
+        _warn_about_cover(book, image.size)
+        image = ImageOps.pad(image, (COVER_WIDTH, COVER_HEIGHT), Image.Resampling.LANCZOS,
+                             color=image.getpixel((0, 0)))
+    return write_atomically(path, _jpeg(image))
+
+
+def _warn_about_cover(book: Book, size: tuple[int, int]) -> None:
+    width, height = size
+    where = book.metadata.cover_image or book.source
+    if width < MIN_STORE_WIDTH:
+        print(Problem("warning", f"the cover is {width} × {height} px: stores ask for "
+                                 f"{COVER_WIDTH} × {COVER_HEIGHT}, and a smaller one looks blurred",
+                      where), file=sys.stderr)
+    if abs(height / width - COVER_HEIGHT / COVER_WIDTH) > RATIO_TOLERANCE * COVER_HEIGHT / COVER_WIDTH:
+        print(Problem("warning", f"the cover is {width} × {height} px, not 5:8 like the "
+                                 f"{COVER_WIDTH} × {COVER_HEIGHT} stores ask for: the store copy "
+                                 "gets bands at its edges", where), file=sys.stderr)
+
+
+def _jpeg(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=90, optimize=True, progressive=False)
     return buffer.getvalue()

@@ -19,18 +19,31 @@ from ebooklib import epub
 
 from . import __version__
 from .accessibility import Accessibility, describe
-from .cover import CoverImage
+from .fonts import EmbeddedFont
 from .model import Book
 from .output import write_atomically
+from .pages import PrintPages
 from .render import Document, EpubRendering, TocEntry, section_file, table_of_contents
+from .screen import ScreenImage
 
 XHTML = "application/xhtml+xml"
+APPLE_DISPLAY_OPTIONS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<display_options>\n'
+                         b'<platform name="*"><option name="specified-fonts">true</option></platform>\n'
+                         b'</display_options>\n')
 
 
-def write_epub(book: Book, rendering: EpubRendering, cover: CoverImage, path: Path) -> Path:
-    package = _package(book, rendering, cover)
+def write_epub(book: Book, rendering: EpubRendering, cover: ScreenImage,
+               images: dict[Path, ScreenImage], path: Path, pages: PrintPages | None = None,
+               fonts: list[EmbeddedFont] | tuple = ()) -> Path:
+    """`images`: the EPUB's copy of each picture, by its source file."""
+    package = _package(book, rendering, cover, images, pages)
+    for number, font in enumerate(fonts, start=1):
+        package.add_item(epub.EpubItem(uid=f"font-{number}", file_name=font.file_name,
+                                       media_type=font.media_type, content=font.data))
     entries = [_with_package_language(name, data, book.metadata.lang)
                for name, data in _Collector.entries_of(package, build_time(book))]
+    if fonts:  # Apple Books ignores a book's fonts unless this file says to use them
+        entries.insert(1, ("META-INF/com.apple.ibooks.display-options.xml", APPLE_DISPLAY_OPTIONS))
     return write_atomically(path, _zip(entries, build_time(book)))
 
 
@@ -46,17 +59,18 @@ def build_time(book: Book) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(book.source.stat().st_mtime), dt.UTC)
 
 
-def _package(book: Book, rendering: EpubRendering, cover: CoverImage) -> epub.EpubBook:
+def _package(book: Book, rendering: EpubRendering, cover: ScreenImage,
+             images: dict[Path, ScreenImage], pages: PrintPages | None) -> epub.EpubBook:
     package = epub.EpubBook()
-    _metadata(package, book)
+    _metadata(package, book, pages)
     cover_name = cover_file_name(cover)
     package.set_cover(cover_name, cover.data, create_page=False)
     package.add_item(epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css",
                                    content=rendering.stylesheet.encode("utf-8")))
     for number, (source, name) in enumerate(rendering.image_files.items(), start=1):
-        media_type = next(f.media_type for f in book.figures if f.source == source)
+        image = images[source]
         package.add_item(epub.EpubImage(uid=f"image-{number}", file_name=name,
-                                        media_type=media_type, content=source.read_bytes()))
+                                        media_type=image.media_type, content=image.data))
     spine = []
     for document in rendering.documents:
         item = _document_item(document)
@@ -81,11 +95,11 @@ def _with_package_language(name: str, data: bytes, lang: str) -> tuple[str, byte
     return name, data
 
 
-def cover_file_name(cover: CoverImage) -> str:
+def cover_file_name(cover: ScreenImage) -> str:
     return f"images/cover{cover.extension}"
 
 
-def _metadata(package: epub.EpubBook, book: Book) -> None:
+def _metadata(package: epub.EpubBook, book: Book, pages: PrintPages | None) -> None:
     meta = book.metadata
     package.set_identifier(meta.identifier)
     package.title = meta.title  # ebooklib uses it for the NCX
@@ -107,7 +121,9 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
         package.add_metadata("DC", "subject", subject)
     package.metadata[epub.NAMESPACES["OPF"]]["generator"] = [
         ("", {"name": "generator", "content": f"pamphleteer {__version__}"})]
-    _accessibility_metadata(package, describe(book))
+    _accessibility_metadata(package, describe(book, page_list=pages is not None))
+    if pages is not None:
+        package.add_metadata(None, "meta", pages.source, {"property": "pageBreakSource"})
 
 
 def _accessibility_metadata(package: epub.EpubBook, facts: Accessibility) -> None:

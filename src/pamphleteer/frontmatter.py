@@ -34,6 +34,7 @@ KEYS = {
     "cover": "cover-image",
     "print": "print",
     "certified-by": "certified-by",
+    "epub-fonts": "epub-fonts",
 }
 
 # Prose shown to readers gets typographic quotes; names and codes stay as typed.
@@ -124,8 +125,17 @@ def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
         subjects=_text_list(fields, "subjects", diag, line),
         cover_image=_cover(fields.get("cover-image"), manuscript, diag, line("cover-image")),
         certified_by=_text(fields, "certified-by", diag, line),
+        epub_fonts=_flag(fields, "epub-fonts", diag, line),
         **_print_block(fields.get("print"), diag, line("print")),
     )
+
+
+def _flag(fields: dict, key: str, diag: Diagnostics, line) -> bool:
+    value = fields.get(key, False)
+    if not isinstance(value, bool):
+        diag.error(f"'{key}' is true or false, not '{value}'", line=line(key))
+        return False
+    return value
 
 
 def _text(fields: dict, key: str, diag: Diagnostics, line) -> str | None:
@@ -200,13 +210,14 @@ def _isbn_checks(digits: str) -> bool:
 
 
 def _print_block(value, diag: Diagnostics, line: int) -> dict:
-    """`print: kdp`, or `print: {profile: kdp, trim: 6x9}`."""
+    """`print: kdp`, or `print: {profile: kdp, trim: 6x9, isbn: ...}`; the ISBN is the
+    print edition's own."""
     if value is None:
         return {}
     if isinstance(value, str):
         value = {"profile": value}
-    if not isinstance(value, dict) or set(value) - {"profile", "trim"}:
-        diag.error("'print' takes a profile name, or 'profile:' and 'trim:' lines under it",
+    if not isinstance(value, dict) or set(value) - {"profile", "trim", "isbn"}:
+        diag.error("'print' takes a profile name, or 'profile:', 'trim:' and 'isbn:' lines under it",
                    line=line)
         return {}
     trim = value.get("trim")
@@ -216,9 +227,16 @@ def _print_block(value, diag: Diagnostics, line: int) -> dict:
         except ValueError as exc:
             diag.error(str(exc), line=line)
             trim = None
-    profile = value.get("profile")
+    profile, isbn = value.get("profile"), value.get("isbn")
+    if str(isbn or "").strip().lower().startswith("urn:uuid:"):
+        diag.error("'isbn' under 'print' must be the print edition's ISBN, not a urn:uuid:",
+                   line=line)
+        isbn = None
+    if isbn is not None:
+        isbn = _identifier(isbn, "", diag, line)
+        isbn = isbn if isbn.startswith("urn:isbn:") else None
     return {"print_profile": str(profile) if profile else None,
-            "print_trim": str(trim) if trim else None}
+            "print_trim": str(trim) if trim else None, "print_isbn": isbn}
 
 
 def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None:

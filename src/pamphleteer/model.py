@@ -29,7 +29,9 @@ class Metadata:
     cover_image: Path | None = None
     print_profile: str | None = None  # the front matter's `print: {profile: ...}`
     print_trim: str | None = None  # and its `trim: ...`, overriding the profile's
+    print_isbn: str | None = None  # and its `isbn: ...`: the print edition's, as urn:isbn:...
     certified_by: str | None = None  # who vouches for the EPUB's accessibility
+    epub_fonts: bool = False  # embed the typeface of styles/epub/fonts.yaml in the EPUB
 
     @property
     def author_line(self) -> str:

@@ -23,6 +23,7 @@ import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from .cache import cache_key
 from .errors import Problem, fail
 from .fetcher import FolderFetcher, ForbiddenResource
 from .model import Book
@@ -39,12 +40,21 @@ MIN_GAP = 0.12  # an empty foot taller than this share of the page is worth fill
 SHRINK_LIMIT = 0.75  # a figure may shrink to three quarters of its size, no further
 
 
-def write_pdf(book: Book, html_text: str, styles: Path, profile: PrintProfile, path: Path) -> Path:
-    return write_atomically(path, render_pdf(book, html_text, styles, profile))
+def write_pdf(book: Book, document, profile: PrintProfile, path: Path) -> Path:
+    """Write a document `lay_out` made."""
+    return write_atomically(path, pdf_bytes(book, document, profile))
 
 
-def render_pdf(book: Book, html_text: str, styles: Path, profile: PrintProfile) -> bytes:
-    document = lay_out(book, html_text, styles, profile)
+def layout_key(book: Book, html_text: str, styles: Path, profile: PrintProfile) -> str:
+    """A key that changes whenever the layout could: the HTML, the stylesheets, the
+    profile and every picture's bytes."""
+    pictures = sorted({figure.source for figure in book.figures})
+    cover = [book.metadata.cover_image] if book.metadata.cover_image else []
+    return cache_key(html_text, (styles / "print" / "book.css").read_bytes(), profile.page_css(),
+                     *(path.read_bytes() for path in pictures + cover))
+
+
+def pdf_bytes(book: Book, document, profile: PrintProfile) -> bytes:
     # A fixed document ID, so the same book gives the same bytes.
     identifier = hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode()
     return document.write_pdf(

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from lxml import etree
 
 from .model import Book, Figure, Heading, NoteRef, Section
+from .pages import PrintPages, mark_page_breaks, marker_id
 
 DEFAULT_STYLES = Path(__file__).resolve().parents[2] / "styles"
 
@@ -42,6 +44,11 @@ class EpubRendering:
     @property
     def documents(self) -> list[Document]:
         return [self.cover, *self.front, *self.text, *self.back]
+
+    def text_content(self) -> str:
+        """Every character the documents show, for cutting embedded fonts down to size."""
+        return "".join("".join(etree.fromstring(d.content.encode("utf-8")).itertext())
+                       for d in self.documents)
 
 
 @dataclass
@@ -92,10 +99,23 @@ def section_file(section: Section) -> str:
     return f"section-{section.number:02d}.xhtml"
 
 
-def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES) -> EpubRendering:
-    """`cover_name` is where the writer puts the cover image in the EPUB."""
+def part_files(book: Book) -> dict[str, str]:
+    """The EPUB document that holds each part the print template names with `data-part`."""
+    files = {"cover": "cover.xhtml", "titlepage": "titlepage.xhtml", "contents": "nav.xhtml",
+             "colophon": "colophon.xhtml"}
+    files.update({f"section-{s.number}": section_file(s) for s in book.sections})
+    return files
+
+
+def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES,
+                pages: PrintPages | None = None,
+                extensions: dict[Path, str] | None = None) -> EpubRendering:
+    """`cover_name` is where the writer puts the cover image in the EPUB; `pages`, where
+    the print edition's pages begin, if the EPUB is to mark them; `extensions`, the
+    file type of each image's copy for screens, when it differs from the original's."""
     env = environment(styles)
-    images = _epub_image_names(book)
+    parts = {file: part for part, file in part_files(book).items()}
+    images = _epub_image_names(book, extensions or {})
     files = {section.id: section_file(section) for section in book.sections}
     targets = _epub_link_targets(book)
     env.filters["epub_links"] = lambda xhtml: _rewrite_links(xhtml, targets)
@@ -110,11 +130,15 @@ def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES) -> E
                        for section in book.sections for note in section.notes},
         "toc": table_of_contents(book),
         "cover_image": cover_name,
+        "page_list": [(start.label, f"{part_files(book)[start.part]}#{marker_id(start.label)}")
+                      for start in pages.starts] if pages else [],
     }
 
     def document(template: str, file_name: str, title: str, properties=(), **extra) -> Document:
         content = env.get_template(f"epub/{template}").render(
             context, title=title, file_name=file_name, **extra)
+        if pages and file_name in parts:
+            content = mark_page_breaks(content, pages.in_part(parts[file_name]))
         return Document(file_name, title, content, tuple(properties))
 
     cover_alt = book.metadata.title + (f", {book.metadata.author_line}" if book.metadata.authors else "")
@@ -144,6 +168,11 @@ def render_print(book: Book, styles: Path = DEFAULT_STYLES, created: str | None 
         toc=table_of_contents(book), created=created)
 
 
+def render_font_css(styles: Path, family: str, faces: list) -> str:
+    """@font-face rules for the embedded fonts (each face has file_name, weight, style)."""
+    return environment(styles).get_template("epub/fonts.css").render(family=family, faces=faces)
+
+
 def render_cover(book: Book, styles: Path = DEFAULT_STYLES) -> str:
     env = environment(styles)
     return env.get_template("cover/cover.html").render(
@@ -154,13 +183,14 @@ def _section_title(book: Book, section: Section) -> str:
     return section.heading.text if section.heading else book.metadata.title
 
 
-def _epub_image_names(book: Book) -> dict[Path, str]:
+def _epub_image_names(book: Book, extensions: dict[Path, str]) -> dict[Path, str]:
     """A file name in the EPUB for each image, unique even if two folders share a name."""
     names: dict[Path, str] = {}
     for figure in book.figures:
         if figure.source in names:
             continue
-        stem, suffix = figure.source.stem, figure.source.suffix.lower()
+        stem = figure.source.stem
+        suffix = extensions.get(figure.source, figure.source.suffix.lower())
         name, n = f"images/{stem}{suffix}", 1
         while name in names.values():
             n += 1

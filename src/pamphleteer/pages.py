@@ -1,0 +1,270 @@
+"""The print edition's pages, carried into the EPUB.
+
+A reader of the EPUB and a reader of the printed pamphlet should be able to
+say "page 12" and mean the same words. So the EPUB marks where each printed
+page begins, read from WeasyPrint's real layout, never estimated.
+
+Both editions are rendered from the same `Book`, so each part of the book (the
+title page, the contents, every section, the colophon) holds the same text in
+both. A place in a part is counted in *atoms*: the characters that are not
+spaces, and the pictures. Line breaks, hyphenation and page furniture change
+how the text is cut up, not how many atoms come before a word; so "the 1,234th
+atom of section 3" names the same place in the laid-out print edition and in
+the EPUB's XHTML. Note calls and note texts are left out of the count on both
+sides: the PDF sets them at the foot of the page, the EPUB after the section.
+
+The print template names each part with `data-part`; `render.part_files` says
+which EPUB document holds it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from lxml import etree
+
+# Characters a layout adds or that do not print: the hyphen WeasyPrint adds where it
+# hyphenates, soft hyphens, zero-width spaces and joiners.
+NOT_COUNTED = frozenset("\u2010\u00ad\u200b\u200c\u200d\u2060\ufeff")
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+# Where a marker may not stand as a child (only rows, cells or list items may).
+NO_PHRASING = {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "colgroup"}
+# Elements inside a line of text; every other element ends a word where it opens and closes.
+INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark",
+          "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
+_BOUNDARY = ((None, "boundary", 0), " ")
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Page `label` of the print edition begins `offset` atoms into `part`, or with
+    a figure."""
+
+    label: str
+    part: str
+    offset: int
+    figure: str | None = None  # the page begins with this figure (its id)
+
+
+@dataclass(frozen=True)
+class PrintPages:
+    """Where the print edition's pages begin, and which edition that is."""
+
+    source: str  # pageBreakSource: the print ISBN, or a description of the edition
+    starts: tuple[PageStart, ...]
+
+    def in_part(self, part: str) -> list[PageStart]:
+        return [start for start in self.starts if start.part == part]
+
+    def to_json(self) -> bytes:
+        return json.dumps({"source": self.source,
+                           "starts": [[s.label, s.part, s.offset, s.figure] for s in self.starts]}).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> PrintPages:
+        value = json.loads(data)
+        return cls(value["source"], tuple(PageStart(*start) for start in value["starts"]))
+
+
+def marker_id(label: str) -> str:
+    return f"page-{label}"
+
+
+# ---- the print side: WeasyPrint's laid-out pages ------------------------------------
+
+def page_starts(document, source: str) -> PrintPages:
+    """Read where each page of a laid-out `weasyprint.Document` begins. A page with
+    nothing of the text on it (a blank page) begins where the next one does."""
+    counted: dict[str, int] = {}
+    seen_headers: set = set()
+    firsts: list[PageStart | None] = []
+    for number, page in enumerate(document.pages, start=1):
+        first = None
+        for part, atoms, figure in _print_atoms(page._page_box.children[0], None, seen_headers):
+            if first is None:
+                first = PageStart(str(number), part, counted.get(part, 0), figure)
+            counted[part] = counted.get(part, 0) + atoms
+        firsts.append(first)
+    starts: list[PageStart] = []
+    following = None
+    for number in range(len(firsts), 0, -1):
+        following = firsts[number - 1] or following
+        if following is None:  # blank pages at the very end: after the last text
+            last = next(f for f in reversed(firsts) if f)
+            following = PageStart("", last.part, counted[last.part])
+        # The printed folio is the page's number: the stylesheet counts every page.
+        starts.append(replace(following, label=str(number)))
+    return PrintPages(source, tuple(reversed(starts)))
+
+
+def _print_atoms(box, part: str | None, seen_headers: set) -> Iterator[tuple[str, int, str | None]]:
+    """(part, atoms, None) for text and pictures in reading order, and (part, 0, id) for
+    a figure. Figures are not counted: to fill the page, the PDF writer may have moved
+    one past the paragraphs after it."""
+    element, kind = box.element, type(box).__name__
+    if "::" in (box.element_tag or ""):
+        return  # generated content: list numbers, note calls, leaders and page numbers
+    if element is not None and "footnote-again" in (element.get("class") or "").split():
+        return  # a repeated note call
+    if getattr(box, "is_header", False) or getattr(box, "is_footer", False):
+        if element in seen_headers:
+            return  # a table's heading row, printed again at the top of the next page
+        seen_headers.add(element)
+    if element is not None and kind == "BlockBox" and element.get("data-part"):
+        part = element.get("data-part")
+    if part is not None:
+        if element is not None and kind == "BlockBox" and box.element_tag == "figure":
+            yield part, 0, element.get("id")
+            return
+        if kind == "TextBox":
+            atoms = _count(box.text)
+            if atoms:
+                yield part, atoms, None
+        elif kind.endswith("ReplacedBox"):
+            yield part, 1, None
+    for child in getattr(box, "children", None) or ():
+        yield from _print_atoms(child, part, seen_headers)
+
+
+def _count(text: str) -> int:
+    return sum(1 for c in text if not c.isspace() and c not in NOT_COUNTED)
+
+
+# ---- the EPUB side: markers in the XHTML ----------------------------------------------
+
+def mark_page_breaks(xhtml: str, starts: list[PageStart]) -> str:
+    """Insert a page-break marker into one EPUB document for each page that begins in
+    it; the document's whole body is the part, minus the notes."""
+    if not starts:
+        return xhtml
+    root = etree.fromstring(xhtml.encode("utf-8"))
+    body = root.find(f"{{{XHTML_NS}}}body")
+    stream = list(_epub_atoms(body))
+    figures = {element.get("id"): element for element in body.iter(f"{{{XHTML_NS}}}figure")}
+    groups: dict[int, list[PageStart]] = {}
+    for start in starts:
+        if start.figure in figures:
+            continue
+        groups.setdefault(_position(stream, start.offset), []).append(start)
+    # From the end backwards, so that the places not yet used stay where they were.
+    for index in sorted(groups, reverse=True):
+        markers = [_marker(start.label) for start in groups[index]]
+        last = markers[-1]
+        if index == len(stream):
+            body.append(last)
+        else:
+            _insert(last, stream[index][0], body)
+        for marker in markers[:-1]:
+            last.addprevious(marker)
+    for start in starts:  # figures are not in the stream: their places do not move
+        if start.figure in figures:
+            marker = _marker(start.label)
+            figures[start.figure].addprevious(marker)
+            _climb(marker, body)
+    return _serialize(root)
+
+
+# One place in a document: an element's text or tail at a position, or an image.
+_Place = tuple[etree._Element, str, int]
+
+
+def _epub_atoms(element) -> Iterator[tuple[_Place, str]]:
+    """Every character (spaces too, for word boundaries) and every picture of the
+    counted text, in reading order, with its place."""
+    if _skipped(element):
+        return
+    if _local(element) == "img":
+        yield (element, "img", 0), "\ufffc"
+        return
+    block = _local(element) not in INLINE
+    if block:
+        yield _BOUNDARY
+    for index, char in enumerate(element.text or ""):
+        yield (element, "text", index), char
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _epub_atoms(child)
+        for index, char in enumerate(child.tail or ""):
+            yield (child, "tail", index), char
+    if block:
+        yield _BOUNDARY
+
+
+def _skipped(element) -> bool:
+    classes = (element.get("class") or "").split()
+    return ("noteref" in classes or "footnotes" in classes or _local(element) == "figure"
+            or element.get(f"{{{EPUB_NS}}}type") in ("pagebreak", "landmarks", "page-list"))
+
+
+def _position(stream: list[tuple[_Place, str]], offset: int) -> int:
+    """The stream index of the `offset`-th atom; when that falls inside a word (one the
+    print edition hyphenated over the page turn), of the next word."""
+    counted, index = 0, len(stream)
+    for position, (_, char) in enumerate(stream):
+        if char.isspace() or char in NOT_COUNTED:
+            continue
+        if counted == offset:
+            index = position
+            break
+        counted += 1
+    while 0 < index < len(stream) and _inside_word(stream, index):
+        index += 1
+    while index < len(stream) and stream[index][1].isspace():
+        index += 1
+    return index
+
+
+def _inside_word(stream, index: int) -> bool:
+    before, here = stream[index - 1][1], stream[index][1]
+    return not before.isspace() and not here.isspace() and "\ufffc" not in (before, here)
+
+
+def _insert(marker, place: _Place, body) -> None:
+    node, where, offset = place
+    if where == "img":
+        node.addprevious(marker)
+    elif where == "text":
+        marker.tail, node.text = node.text[offset:], node.text[:offset] or None
+        node.insert(0, marker)
+    else:  # in the text after `node`, inside its parent
+        marker.tail, node.tail = node.tail[offset:], node.tail[:offset] or None
+        node.addnext(marker)
+    _climb(marker, body)
+
+
+def _climb(marker, body) -> None:
+    """A marker that begins an element goes before it instead: between paragraphs
+    rather than inside one, and never inside a heading, whose text it would join.
+    It climbs while it is also the start of the parent, as far as the body."""
+    while marker.getparent() is not body:
+        parent = marker.getparent()
+        grandparent = parent.getparent()
+        if (marker.getprevious() is not None or (parent.text or "").strip()
+                or _local(grandparent) in NO_PHRASING):
+            return
+        rest = marker.tail
+        parent.remove(marker)  # lxml moves the tail with the element: give it back
+        parent.text = (parent.text or "") + (rest or "") or None
+        marker.tail = None
+        parent.addprevious(marker)
+
+
+def _marker(label: str):
+    marker = etree.Element(f"{{{XHTML_NS}}}span", nsmap={"epub": EPUB_NS})
+    marker.set(f"{{{EPUB_NS}}}type", "pagebreak")
+    marker.set("role", "doc-pagebreak")
+    marker.set("id", marker_id(label))
+    marker.set("aria-label", label)
+    return marker
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _serialize(root) -> str:
+    text = etree.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n{text}\n'
