@@ -5,7 +5,7 @@ import os
 import pytest
 
 from pamphleteer.build import build
-from pamphleteer.checks import check_ace, find_ace
+from pamphleteer.checks import check_ace, check_epub, find_ace
 from pamphleteer.reader import read_book
 
 from support import NS, Epub, draw_image, write_manuscript
@@ -52,6 +52,14 @@ def test_ace_finds_no_violation_in_the_books_we_build(any_book):
 def test_ace_finds_no_violation_with_many_notes_or_another_language(request, name):
     report = check_ace(request.getfixturevalue(name))
     assert report is not None and [str(f) for f in report.findings] == []
+
+
+@pytest.mark.parametrize("name", ["many_notes", "french"])
+def test_epubcheck_accepts_many_notes_and_another_language(request, name):
+    report = check_epub(request.getfixturevalue(name))
+    assert report.summary.endswith("0 errors, 0 warnings"), [str(f) for f in report.findings]
+    assert len(Epub(request.getfixturevalue(name)).nav()[1].xpath(
+        "//x:nav[@epub:type='page-list']//x:a", namespaces=NS)) >= 2
 
 
 def test_metadata_says_what_the_book_offers(chapters):

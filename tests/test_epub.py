@@ -3,12 +3,13 @@
 import hashlib
 import io
 
+import pytest
 from PIL import Image
 
 from pamphleteer.build import build
 from pamphleteer.checks import check_epub
 
-from support import EPUB_TYPE, NS, XML_LANG, Epub, write_manuscript
+from support import EPUB_TYPE, NS, XML_LANG, Epub, draw_image, write_manuscript
 
 
 def test_epubcheck_reports_no_errors_and_no_warnings(any_book):
@@ -181,3 +182,29 @@ def test_source_date_epoch_sets_the_modification_time(tmp_path, monkeypatch):
     modified = epub.opf.xpath("string(//opf:meta[@property='dcterms:modified'])", namespaces=NS)
     assert modified == "2023-11-14T22:13:20Z"
     assert epub.zip.infolist()[1].date_time == (2023, 11, 14, 22, 13, 20)
+
+
+@pytest.mark.parametrize(("size", "warnings"), [
+    ((1600, 2560), []),
+    ((1000, 1600), ["looks blurred"]),
+    ((900, 900), ["looks blurred", "not 5:8"]),
+])
+def test_the_store_cover_is_1600_by_2560_and_the_author_hears_why_it_may_disappoint(
+        tmp_path, capsys, size, warnings):
+    draw_image(tmp_path / "cover.jpg", size=size)
+    path = write_manuscript(tmp_path, "Text.\n", "title: Covered\ncover: cover.jpg")
+    store = build(path, tmp_path / "out", ("epub",)).outputs["cover"]
+    with Image.open(store) as image:
+        assert (image.size, image.mode, image.format) == ((1600, 2560), "RGB", "JPEG")
+    said = [line for line in capsys.readouterr().err.splitlines() if "cover" in line]
+    assert len(said) == len(warnings) and all(w in line for w, line in zip(warnings, said, strict=True))
+    assert all(line.startswith("cover.jpg: warning:") or "/cover.jpg: warning:" in line for line in said)
+
+
+def test_every_document_in_the_spine_has_a_title_and_something_to_read(any_book):
+    epub = Epub(any_book.epub)
+    for href in epub.spine():
+        document = epub.xhtml(href)
+        assert "".join(document.xpath("//x:head/x:title/text()", namespaces=NS)).strip(), href
+        body = document.xpath("//x:body", namespaces=NS)[0]
+        assert "".join(body.itertext()).strip() or body.xpath(".//x:img", namespaces=NS), href

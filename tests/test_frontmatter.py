@@ -62,6 +62,11 @@ def test_isbn_becomes_urn_and_uuid_is_kept(tmp_path):
     assert meta(tmp_path / "b", f"title: T\nidentifier: {uuid}").identifier == uuid
 
 
+def test_the_print_editions_isbn_is_its_own(tmp_path):
+    m = meta(tmp_path, "title: T\nidentifier: 978-3-16-148410-0\nprint:\n  isbn: 978-1-4028-9462-6")
+    assert (m.identifier, m.print_isbn) == ("urn:isbn:9783161484100", "urn:isbn:9781402894626")
+
+
 def test_folded_description_becomes_one_line(tmp_path):
     m = meta(tmp_path, "title: T\ndescription: >\n  First line\n  and second line.\n")
     assert m.description == "First line and second line."
@@ -92,6 +97,10 @@ def test_title_gets_typographic_quotes(tmp_path):
     ("title: T\nidentifier: 978-3-16-148410-9", "wrong check digit", 3),
     ("title: T\ncover: missing.jpg", "cover image not found: missing.jpg", 3),
     ("title: [unclosed", "front matter", 2),
+    ("title: T\nprint:\n  isbn: 978-3-16-148410-9", "wrong check digit", 3),
+    ("title: T\nprint:\n  isbn: urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+     "must be the print edition's ISBN", 3),
+    ("title: T\nprint:\n  paper: cream", "'isbn:' lines under it", 3),
 ])
 def test_bad_front_matter_is_reported_with_its_line(tmp_path, front, message, line):
     with pytest.raises(PamphleteerError) as caught:
