@@ -110,3 +110,25 @@ def test_decorative_pictures_are_hidden_from_assistive_technology(tmp_path, caps
 def test_heading_levels_never_skip(tmp_path):
     book = read_book(write_manuscript(tmp_path, "## One\n\n#### Deep\n\nx\n\n### Less deep\n\ny\n"))
     assert [h.level for h in book.headings] == [1, 2, 2]
+
+
+ROLES = {"toc": "doc-toc", "noteref": "doc-noteref", "footnote": "doc-footnote",
+         "pagebreak": "doc-pagebreak", "page-list": "doc-pagelist", "chapter": "doc-chapter",
+         "colophon": "doc-colophon"}
+
+
+@pytest.mark.parametrize("name", ["sample", "chapters"])
+def test_aria_roles_match_the_epub_types(request, name):
+    epub = Epub(request.getfixturevalue(name).epub)
+    seen = set()
+    for href in epub.spine():
+        # (The landmarks' links name the parts they point to: those types are not roles.)
+        for element in epub.xhtml(href).xpath(
+                "//*[@epub:type][not(ancestor::x:nav[@epub:type='landmarks'])]", namespaces=NS):
+            kind = element.get("{http://www.idpf.org/2007/ops}type")
+            if kind in ROLES:
+                assert element.get("role") == ROLES[kind], (href, kind)
+                seen.add(kind)
+    assert seen == set(ROLES)
+    cover = epub.xhtml("cover.xhtml").xpath("//x:img", namespaces=NS)[0]
+    assert cover.get("role") == "doc-cover" and cover.get("alt")
