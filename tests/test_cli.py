@@ -36,7 +36,7 @@ def test_bad_input_is_one_clear_line_and_no_output(tmp_path):
     result = run("build", str(path), "-o", str(tmp_path / "out"))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"{path}:6: error: image not found: images/gone.png"]
+        f"{path}:6:1: error: image not found: images/gone.png"]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 

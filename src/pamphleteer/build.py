@@ -34,12 +34,14 @@ class BuildResult:
 
 
 def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
-          styles: Path = DEFAULT_STYLES, profile: str | None = None) -> BuildResult:
+          styles: Path = DEFAULT_STYLES, profile: str | None = None,
+          strict: bool = False) -> BuildResult:
     """`profile` names a print profile for the PDF; the PDF is then called
     <stem>-<profile>.pdf. Without it, the manuscript's own choice (or digital)
     makes <stem>.pdf. The EPUB cites the pages of that own choice, whatever
-    `profile` says, so that it is the same EPUB whichever PDF is asked for."""
-    book = read_book(Path(manuscript))
+    `profile` says, so that it is the same EPUB whichever PDF is asked for. `strict`:
+    the manuscript's warnings stop the build too."""
+    book = read_book(Path(manuscript), strict)
     cache = Cache(outdir / ".cache")
     edition = choose_profile(book, styles)
     outputs: dict[str, Path] = {}

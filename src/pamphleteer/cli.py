@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                             "styles/profiles/ (writes <stem>-<profile>.pdf)")
     build.add_argument("--styles", type=Path, default=None,
                        help="the styles folder (default: the project's styles/)")
+    build.add_argument("--strict", action="store_true",
+                       help="treat the manuscript's warnings as errors: build nothing")
     build.set_defaults(run=_build)
 
     booklet = commands.add_parser("booklet", help="impose a PDF two-up for folding and stapling")
@@ -81,7 +83,8 @@ def _build(args) -> int:
     from .render import DEFAULT_STYLES
 
     formats = tuple(f for f in FORMATS if getattr(args, f)) or FORMATS
-    result = build(args.manuscript, args.outdir, formats, args.styles or DEFAULT_STYLES, args.profile)
+    result = build(args.manuscript, args.outdir, formats, args.styles or DEFAULT_STYLES, args.profile,
+                   args.strict)
     for path in result.outputs.values():
         print(f"wrote {path}")
     return 0
@@ -110,7 +113,7 @@ def _check(args) -> int:
 
     styles = args.styles or DEFAULT_STYLES
     manuscripts = [p for p in args.files if p.suffix.lower() == ".md"]
-    book = read_book(manuscripts[0]) if manuscripts else None
+    book = read_book(manuscripts[0], args.strict) if manuscripts else None
     profile = None
     if args.print_check or args.profile:
         profile = (choose_profile(book, styles, args.profile) if book

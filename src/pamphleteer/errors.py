@@ -65,8 +65,9 @@ class Diagnostics:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
-    def raise_if_errors(self) -> None:
-        if self.errors:
+    def raise_if_errors(self, strict: bool = False) -> None:
+        """Stop on errors; with `strict`, on warnings too."""
+        if self.errors or (strict and self.warnings):
             raise PamphleteerError(self.problems)
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import yaml
 
 from .errors import Diagnostics
+from .images import ImageProblem, inspect_image
 from .model import Metadata
+from .paths import PathProblem, check_size, resolve_inside
 from .profiles import parse_trim
 from .typography import smarten
 
@@ -70,10 +72,14 @@ def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics) ->
     try:
         data = yaml.safe_load(yaml_text) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # YAML notices a problem where it gives up; the cause is often where the list
+        # or quote it was reading began (its context), so point there when it says.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening '---'
         problem = getattr(exc, "problem", None) or "it is not valid YAML"
-        diag.error(f"front matter: {problem}; check the YAML syntax on this line", line=line)
+        context = getattr(exc, "context", None)
+        diag.error(f"front matter: {problem}{f' ({context})' if context else ''}; check the YAML "
+                   "syntax on this line (unclosed brackets or quotes?)", line=line)
         return None
     if not isinstance(data, dict):
         diag.error("front matter must be 'key: value' lines, such as 'title: My pamphlet'", line=2)
@@ -103,23 +109,23 @@ def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
         return min((_key_line(yaml_text, k) for k in synonyms), key=lambda n: n if n > 1 else 10**9)
 
     title = _text(fields, "title", diag, line)
-    if not title:
+    if not title and "title" not in fields:
         diag.error("front matter has no title: add a line 'title: Your title'", line=1)
-        return None
     lang = _text(fields, "lang", diag, line) or "en"
     if not LANG_TAG.match(lang):
         diag.error(f"'{lang}' is not a language tag: use one like 'en', 'en-GB' or 'fr'",
                    line=line("lang"))
     date, date_text = _date(fields.get("date"), diag, line("date"))
-    return Metadata(
-        title=title,
+    # Every other key is checked even without a title: all problems in one run.
+    metadata = Metadata(
+        title=title or "",
         subtitle=_text(fields, "subtitle", diag, line),
         authors=_text_list(fields, "author", diag, line),
         publisher=_text(fields, "publisher", diag, line),
         date=date,
         date_text=date_text,
         lang=lang,
-        identifier=_identifier(fields.get("identifier"), title, diag, line("identifier")),
+        identifier=_identifier(fields.get("identifier"), title or "", diag, line("identifier")),
         rights=_text(fields, "rights", diag, line),
         description=_text(fields, "description", diag, line),
         subjects=_text_list(fields, "subjects", diag, line),
@@ -128,6 +134,7 @@ def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
         epub_fonts=_flag(fields, "epub-fonts", diag, line),
         **_print_block(fields.get("print"), diag, line("print")),
     )
+    return metadata if title else None
 
 
 def _flag(fields: dict, key: str, diag: Diagnostics, line) -> bool:
@@ -242,13 +249,23 @@ def _print_block(value, diag: Diagnostics, line: int) -> dict:
 def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None:
     if value is None:
         return None
-    path = (manuscript.parent / str(value)).resolve()
+    try:
+        path = resolve_inside(manuscript.parent, str(value))
+    except PathProblem as exc:
+        diag.error(f"cover image refused: {exc}", line=line)
+        return None
     if not path.is_file():
         diag.error(f"cover image not found: {value} (paths are relative to {manuscript.name})",
                    line=line)
         return None
     if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
         diag.error(f"cover image {value} must be a JPEG or PNG file", line=line)
+        return None
+    try:
+        check_size(path)
+        inspect_image(path)
+    except (PathProblem, ImageProblem) as exc:
+        diag.error(f"cover image {value}: {exc}", line=line)
         return None
     return path
 

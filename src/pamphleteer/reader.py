@@ -17,10 +17,12 @@ from pathlib import Path
 import markdown
 from lxml import etree, html
 
+from . import sanitize
 from .errors import Diagnostics, fail
 from .frontmatter import read_metadata, split_front_matter
 from .images import ImageProblem, inspect_image
 from .model import Book, Figure, Heading, Note, NoteRef, Part, Section
+from .paths import PathProblem, check_size, resolve_inside
 from .typography import smarten
 
 EXTENSIONS = ["footnotes", "tables", "smarty", "attr_list", "sane_lists"]
@@ -33,7 +35,9 @@ MARKER = re.compile(f"(?:<x-figure>)?{OPEN}([NF])(\\d+)([fs]?){CLOSE}(?:</x-figu
 CREDIT_SEPARATOR = " / "
 
 
-def read_book(path: Path) -> Book:
+def read_book(path: Path, strict: bool = False) -> Book:
+    """The manuscript at `path`, read and checked. Every problem found is reported at
+    once; `strict` makes warnings stop the build too."""
     path = Path(path)
     diag = Diagnostics(path)
     text = _read_text(path)
@@ -42,8 +46,13 @@ def read_book(path: Path) -> Book:
     source = _Source(body, body_start)
     if not body.strip():
         diag.error("the manuscript has no text after its front matter", line=body_start + 1)
-    root = html.fragment_fromstring(_to_html(body), create_parent="div")
+    markup = _to_html(body)
+    sanitize.check_well_formed(markup, source.line_of, diag)
+    root = html.fragment_fromstring(markup, create_parent="div")
+    sanitize.clean(root, source.line_of, diag)
+    _check_links(root, path.parent, source, diag)
     _finish_typography(root)
+    _check_note_definitions(root, source, diag)
     notes = _collect_notes(root, source, diag)
     figures = _collect_figures(root, path.parent, source, diag)
     _check_leftover_references(root, source, diag)
@@ -53,7 +62,7 @@ def read_book(path: Path) -> Book:
     if not sections and body.strip():
         diag.error("the manuscript has no text to publish, only notes or markup",
                    line=body_start + 1)
-    diag.raise_if_errors()
+    diag.raise_if_errors(strict)
     for warning in diag.warnings:
         _report(warning)
     assert metadata is not None  # a missing title is an error, raised above
@@ -72,10 +81,17 @@ class _Source:
         self.offset = offset
 
     def line_of(self, needle: str) -> int | None:
+        return self.where(needle)[0]
+
+    def where(self, needle: str, starting: str = "") -> tuple[int | None, int | None]:
+        """Line and column of `needle`; the column of `starting` before it if given
+        (the `![` that opens an image whose `](path` we looked for)."""
         for number, line in enumerate(self.lines, start=1):
-            if needle in line:
-                return number + self.offset
-        return None
+            index = line.find(needle)
+            if index >= 0:
+                start = line.rfind(starting, 0, index + 1) if starting else index
+                return number + self.offset, (start if start >= 0 else index) + 1
+        return None, None
 
 
 def _read_text(path: Path) -> str:
@@ -85,6 +101,12 @@ def _read_text(path: Path) -> str:
         raise fail("manuscript not found: check the path", path) from None
     except OSError as exc:
         raise fail(f"cannot read the manuscript: {exc.strerror}", path) from None
+    if not data.strip():
+        raise fail("the manuscript is empty: start it with front matter (a '---' line, "
+                   "'title: ...', '---') and then the text", path, 1)
+    if b"\x00" in data[:65536] or data.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
+        raise fail("this is not a text file (a word-processor document, a PDF or other binary?): "
+                   "save the manuscript as plain text in Markdown, a .md file", path, 1)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -92,7 +114,7 @@ def _read_text(path: Path) -> str:
         raise fail(f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be read; "
                    "save the file as UTF-8 in your editor", path, line) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return re.sub(f"[\x00{OPEN}{CLOSE}]", "", text)
+    return re.sub(f"[{OPEN}{CLOSE}]", "", text)
 
 
 def _to_html(body: str) -> str:
@@ -125,6 +147,41 @@ def _collect_notes(root, source: _Source, diag: Diagnostics) -> dict[int, Note]:
             for label, number in numbers.items()}
 
 
+def _check_note_definitions(root, source: _Source, diag: Diagnostics) -> None:
+    """A label defined twice (Markdown would silently keep one), and notes inside notes."""
+    seen: dict[str, int] = {}
+    for number, line in enumerate(source.lines, start=1 + source.offset):
+        match = re.match(r"\[\^([^\]\s]+)\]:", line)
+        if match and match[1] in seen:
+            diag.error(f"footnote [^{match[1]}] is defined twice (first on line {seen[match[1]]}): "
+                       "give each note its own label", line=number)
+        elif match:
+            seen[match[1]] = number
+    for item in root.xpath("div[@class='footnote']/ol/li[starts-with(@id, 'fn:')]"):
+        for inner in item.xpath(".//a[@class='footnote-ref']"):
+            label, called = item.get("id")[3:], inner.get("href", "")[len("#fn:"):]
+            diag.error(f"footnote [^{label}] calls another note, [^{called}]: a note cannot have "
+                       "notes; put that text in the note itself", line=source.line_of(f"[^{label}]:"))
+
+
+def _check_links(root, folder: Path, source: _Source, diag: Diagnostics) -> None:
+    """A book links to its own headings (#id) and to the web, never to files."""
+    for link in root.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith("#") or re.match(r"(https?|mailto|tel):", href, re.IGNORECASE):
+            continue
+        line, column = source.where(f"]({href}", starting="[")
+        if line is None:
+            line, column = source.where(href)
+        try:
+            resolve_inside(folder, href)
+        except PathProblem as exc:
+            diag.error(f"link refused: {exc}", line=line, column=column)
+            continue
+        diag.error(f"link to a file ({href}): a book cannot carry other files; link to a heading "
+                   "(#its-id) or to a web address instead", line=line, column=column)
+
+
 def _note_paragraphs(item) -> list[str]:
     for backref in item.xpath(".//a[@class='footnote-backref']"):
         _drop_keep_tail(backref)
@@ -148,13 +205,13 @@ def _collect_figures(root, folder: Path, source: _Source, diag: Diagnostics) -> 
         paragraph = img.getparent()
         alone = (paragraph.tag == "p" and len(paragraph) == 1
                  and not (paragraph.text or "").strip() and not (img.tail or "").strip())
-        line = source.line_of(f"]({img.get('src', '')}")
+        line, column = source.where(f"]({img.get('src', '')}", starting="![")
         if not alone:
             diag.error("an image must stand alone in its own paragraph, with blank lines "
-                       "around it, to become a figure", line=line)
+                       "around it, to become a figure", line=line, column=column)
             _drop_keep_tail(img)
             continue
-        figures.append(_make_figure(img, len(figures) + 1, folder, line, diag))
+        figures.append(_make_figure(img, len(figures) + 1, folder, (line, column), diag))
         placeholder = etree.Element("x-figure")
         placeholder.text = f"{OPEN}F{len(figures)}{CLOSE}"
         placeholder.tail = paragraph.tail
@@ -162,17 +219,23 @@ def _collect_figures(root, folder: Path, source: _Source, diag: Diagnostics) -> 
     return figures
 
 
-def _make_figure(img, number: int, folder: Path, line: int | None,
+def _make_figure(img, number: int, folder: Path, where: tuple[int | None, int | None],
                  diag: Diagnostics) -> Figure | None:
     href = img.get("src", "")
-    path = (folder / href).resolve()
+    line, column = where
+    try:
+        path = resolve_inside(folder, href)
+    except PathProblem as exc:
+        diag.error(f"image refused: {exc}", line=line, column=column)
+        return None
     if not path.is_file():
-        diag.error(f"image not found: {href}{_suggestion(folder, href)}", line=line)
+        diag.error(f"image not found: {href}{_suggestion(folder, href)}", line=line, column=column)
         return None
     try:
+        check_size(path)
         info = inspect_image(path)
-    except ImageProblem as exc:
-        diag.error(f"image {href}: {exc}", line=line)
+    except (ImageProblem, PathProblem) as exc:
+        diag.error(f"image {href}: {exc}", line=line, column=column)
         return None
     caption, _, credit = (img.get("title") or "").partition(CREDIT_SEPARATOR)
     classes = (img.get("class") or "").split()
@@ -180,7 +243,7 @@ def _make_figure(img, number: int, folder: Path, line: int | None,
     if not img.get("alt", "").strip() and not decorative:
         diag.warning(f"image {href} has no alt text: describe it in the brackets, ![like this](...), "
                      "for readers who cannot see it, or add {.decorative} if it adds nothing",
-                     line=line)
+                     line=line, column=column)
     return Figure(
         id=f"figure-{number}", source=path, href=href, media_type=info.media_type,
         alt="" if decorative else smarten(" ".join(img.get("alt", "").split())),
@@ -254,12 +317,30 @@ def _bare(url: str) -> str:
 
 
 def _check_headings(root, source: _Source, diag: Diagnostics) -> None:
+    previous = None
     for heading in root.iter(*HEADINGS):
         text = "".join(heading.itertext())
+        level = int(heading.tag[1])
+        if not text.strip():
+            diag.error("a heading with no text: write it after the #s, or delete the line",
+                       line=_empty_heading_line(source, level))
+            continue
+        if previous is not None and level > previous + 1:
+            diag.warning(f"heading '{' '.join(MARKER.sub('', text).split())}' skips from "
+                         f"{'#' * previous} to {'#' * level}: use {'#' * (previous + 1)} (it is read "
+                         "as that level)", line=source.line_of(MARKER.sub("", text).strip()[:40]))
+        previous = level
         if OPEN in text:
             visible = " ".join(MARKER.sub("", text).split())
             diag.error(f"heading '{visible}' calls a note: move the note call into the text below it",
                        line=source.line_of(visible))
+
+
+def _empty_heading_line(source: _Source, level: int) -> int | None:
+    for number, line in enumerate(source.lines, start=1 + source.offset):
+        if re.fullmatch(rf"#{{{level}}}\s*#*\s*", line):
+            return number
+    return None
 
 
 # --- sections ---------------------------------------------------------------
