@@ -64,8 +64,17 @@ test: $(SETUP) $(ACE) ## run the whole test suite (EPUBCheck and Ace included) a
 lint: $(SETUP) ## ruff only
 	$(VENV)/bin/ruff check src tests
 
-publish: $(EPUB) $(PDF) ## copy the built files into publish/ with a SHA256SUMS file
+# A published file is never replaced by different bytes under the same name: a
+# reader may already have it, and its checksum is on record.
+publish: $(EPUB) $(PDF) ## copy the built files into publish/ with a SHA256SUMS file (never overwrites)
 	mkdir -p $(PUBLISH)
+	@for built in $(EPUB) $(PDF); do \
+	  published=$(PUBLISH)/$$(basename $$built); \
+	  if [ -e "$$published" ] && ! cmp -s "$$built" "$$published"; then \
+	    echo "make publish: $$published is already published with other content: give this edition a new date or version in the front matter, or move the old file away yourself" >&2; \
+	    exit 1; \
+	  fi; \
+	done
 	cp $(EPUB) $(PDF) $(PUBLISH)/
 	cd $(PUBLISH) && sha256sum $(notdir $(EPUB)) $(notdir $(PDF)) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
 	cd $(PUBLISH) && sha256sum -c SHA256SUMS

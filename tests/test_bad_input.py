@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from support import ROOT
 
@@ -73,3 +74,35 @@ def test_the_same_heading_twice_is_fine_and_gets_two_ids(tmp_path):
     with zipfile.ZipFile(tmp_path / "out" / "twice.epub") as epub:
         nav = epub.read("EPUB/nav.xhtml").decode()
     assert "section-01.xhtml#why" in nav and "section-02.xhtml#why-2" in nav
+
+
+def test_an_image_file_too_large_for_any_page_is_refused_before_it_is_read(tmp_path):
+    with (tmp_path / "huge.png").open("wb") as handle:  # sparse: costs no disk
+        handle.write(b"\x89PNG\r\n\x1a\n")
+        handle.truncate(60_000_000)
+    path = tmp_path / "huge.md"
+    path.write_text("---\ntitle: T\n---\nText.\n\n![A huge picture](huge.png)\n")
+    result = run("build", str(path), "-o", str(tmp_path / "out"), "--epub")
+    assert result.returncode == 1
+    assert f"{path}:6:1: error: image huge.png: huge.png is 60 MB, more than 50 MB" in result.stderr
+
+
+def test_a_one_megabyte_manuscript_with_two_thousand_notes_builds(tmp_path):
+    sentence = "Members paid into a common fund each week and drew on it in sickness. " * 7
+    parts = ["---\ntitle: A Long Pamphlet\ndate: 2026-01-01\n---\n"]
+    for n in range(2000):
+        if n % 50 == 0:
+            parts.append(f"## Part {n // 50 + 1}\n")
+        parts.append(f"{sentence}Claim {n}.[^n{n}]\n")
+    parts += [f"[^n{n}]: Source {n}, page {n % 300 + 1}.\n" for n in range(2000)]
+    path = tmp_path / "long.md"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    assert path.stat().st_size > 1_000_000
+    result = run("build", str(path), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    with zipfile.ZipFile(tmp_path / "out" / "long.epub") as epub:
+        notes = sum(epub.read(n).decode().count('epub:type="footnote"')
+                    for n in epub.namelist() if n.endswith(".xhtml"))
+    assert notes == 2000
+
+    assert len(PdfReader(tmp_path / "out" / "long.pdf").pages) > 200

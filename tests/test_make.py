@@ -79,6 +79,33 @@ def test_publish_copies_outputs_with_checksums(built):
         assert hashlib.sha256((publish / name).read_bytes()).hexdigest() == digest
 
 
+def test_publish_refuses_to_replace_a_published_file_with_other_content(built, tmp_path):
+    folder, variables = built
+    assert make("publish", **variables).returncode == 0
+    published = {p.name: p.read_bytes() for p in (folder / "publish").iterdir()}
+    assert make("publish", **variables).returncode == 0  # the same content again: fine
+    changed = tmp_path / "changed"
+    shutil.copytree(folder, changed, ignore=shutil.ignore_patterns("out", "publish"))
+    text = (changed / "chapters.md").read_text()
+    (changed / "chapters.md").write_text(text.replace("date: March 2025", "date: April 2025", 1))
+    result = make("publish", MANUSCRIPT=changed / "chapters.md", BUILD=changed / "out",
+                  PUBLISH=folder / "publish")
+    assert result.returncode != 0
+    assert "is already published with other content: give this edition a new date or version" in result.stderr
+    assert {p.name: p.read_bytes() for p in (folder / "publish").iterdir()} == published
+
+
+def test_no_target_touches_the_manuscript_or_its_pictures(built):
+    folder, variables = built
+    def snapshot():
+        return {p: p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and "out" not in p.parts and "publish" not in p.parts}
+    before = snapshot()
+    for target in ("all", "booklet", "check", "publish", "preview"):
+        make(target, **variables)
+    assert snapshot() == before
+
+
 def test_clean_removes_only_generated_files(built, tmp_path):
     folder, variables = built
     manuscript = (folder / "chapters.md").read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -13,6 +14,9 @@ from .errors import PamphleteerError
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # A terminated build (Ctrl-C, kill, make stopped) unwinds like an error, so each
+    # half-written temporary file is removed and every output stays as it was.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
     except PamphleteerError as error:
@@ -24,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pamphleteer: interrupted; no output was changed", file=sys.stderr)
         return 130
+    except _Terminated:
+        print("pamphleteer: terminated; no half-written file was left", file=sys.stderr)
+        return 143
     except Exception as error:  # a bug of ours, not the author's: say so, briefly
         if args.debug:
             traceback.print_exc()
@@ -31,6 +38,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"pamphleteer: internal error: {type(error).__name__}: {error} "
                   "(run with --debug to see where; no output was changed)", file=sys.stderr)
         return 2
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the build is, so that `finally` and cleanup code run."""
+
+
+def _terminated(signum, frame) -> None:
+    raise _Terminated
 
 
 def _parser() -> argparse.ArgumentParser:

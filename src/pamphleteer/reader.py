@@ -40,7 +40,7 @@ def read_book(path: Path, strict: bool = False) -> Book:
     once; `strict` makes warnings stop the build too."""
     path = Path(path)
     diag = Diagnostics(path)
-    text = _read_text(path)
+    text = _without_control_characters(_read_text(path), diag)
     yaml_text, body, body_start = split_front_matter(text)
     metadata = read_metadata(yaml_text, path, diag)
     source = _Source(body, body_start)
@@ -115,6 +115,18 @@ def _read_text(path: Path) -> str:
                    "save the file as UTF-8 in your editor", path, line) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return re.sub(f"[{OPEN}{CLOSE}]", "", text)
+
+
+# Invisible characters XML (and so EPUB) forbids; they arrive by copy and paste.
+CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _without_control_characters(text: str, diag: Diagnostics) -> str:
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in CONTROL.finditer(line):
+            diag.warning(f"invisible control character U+{ord(match[0]):04X} removed "
+                         "(pasted from another program?)", line=number, column=match.start() + 1)
+    return CONTROL.sub("", text)
 
 
 def _to_html(body: str) -> str:
@@ -328,12 +340,21 @@ def _check_headings(root, source: _Source, diag: Diagnostics) -> None:
         if previous is not None and level > previous + 1:
             diag.warning(f"heading '{' '.join(MARKER.sub('', text).split())}' skips from "
                          f"{'#' * previous} to {'#' * level}: use {'#' * (previous + 1)} (it is read "
-                         "as that level)", line=source.line_of(MARKER.sub("", text).strip()[:40]))
+                         "as that level)", line=_heading_line(source, level, text))
         previous = level
         if OPEN in text:
             visible = " ".join(MARKER.sub("", text).split())
             diag.error(f"heading '{visible}' calls a note: move the note call into the text below it",
-                       line=source.line_of(visible))
+                       line=_heading_line(source, level, visible))
+
+
+def _heading_line(source: _Source, level: int, text: str) -> int | None:
+    """The line of a heading, found by its letters: typography changed its quotes and dashes."""
+    letters = re.sub(r"\W", "", MARKER.sub("", text))[:30]
+    for number, line in enumerate(source.lines, start=1 + source.offset):
+        if line.startswith("#" * level + " ") and letters in re.sub(r"\W", "", line):
+            return number
+    return None
 
 
 def _empty_heading_line(source: _Source, level: int) -> int | None:
