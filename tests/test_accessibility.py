@@ -89,7 +89,7 @@ def test_a_picture_without_alt_text_is_reported_and_claims_are_withdrawn(tmp_pat
     path = write_manuscript(tmp_path, "Text.\n\n![](x.png \"A caption. / Us\")\n",
                             "title: Undescribed\npublisher: Us")
     epub = Epub(build(path, tmp_path / "out", ("epub",)).outputs["epub"])
-    assert f"{path}:7: warning: image x.png has no alt text" in capsys.readouterr().err
+    assert f"{path}:7:1: warning: image x.png has no alt text" in capsys.readouterr().err
     assert "alternativeText" not in metadata(epub, "schema:accessibilityFeature")
     assert metadata(epub, "schema:accessModeSufficient") == ["textual,visual"]
     assert metadata(epub, "dcterms:conformsTo") == [] and metadata(epub, "a11y:certifiedBy") == []
