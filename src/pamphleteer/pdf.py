@@ -244,10 +244,7 @@ def _move_after_text(figure, parents: dict, page, gap: float) -> bool:
     parent = parents.get(figure)
     if parent is None:
         return False
-    heights = {}
-    for box in boxes(page.children[0]):
-        if box.element is not None and type(box).__name__ == "BlockBox":
-            heights.setdefault(box.element, box.margin_height())
+    heights = _block_heights(page)
     siblings = list(parent)
     index = siblings.index(figure)
     filled, target = 0.0, index
@@ -263,6 +260,15 @@ def _move_after_text(figure, parents: dict, page, gap: float) -> bool:
     parent.remove(figure)
     parent.insert(target, figure)
     return True
+
+
+def _block_heights(page) -> dict:
+    """The height each element's block takes on the page (its first box, if split)."""
+    heights: dict = {}
+    for box in boxes(page.children[0]):
+        if box.element is not None and type(box).__name__ == "BlockBox":
+            heights.setdefault(box.element, box.margin_height())
+    return heights
 
 
 def _blanks_needed(count: int, profile: PrintProfile) -> int:
@@ -283,10 +289,7 @@ def _move_before_text(figure, parents: dict, page, needed: float) -> bool:
     parent = parents.get(figure)
     if parent is None:
         return False
-    heights = {}
-    for box in boxes(page.children[0]):
-        if box.element is not None and type(box).__name__ == "BlockBox":
-            heights.setdefault(box.element, box.margin_height())
+    heights = _block_heights(page)
     siblings = list(parent)
     index = siblings.index(figure)
     moved, target = 0.0, index

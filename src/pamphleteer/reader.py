@@ -196,7 +196,7 @@ def _check_links(root, folder: Path, source: _Source, diag: Diagnostics) -> None
 
 def _note_paragraphs(item) -> list[str]:
     for backref in item.xpath(".//a[@class='footnote-backref']"):
-        _drop_keep_tail(backref)
+        backref.drop_tree()
     paragraphs = []
     for block in item:
         if block.tag in ("ul", "ol"):
@@ -221,7 +221,7 @@ def _collect_figures(root, folder: Path, source: _Source, diag: Diagnostics) -> 
         if not alone:
             diag.error("an image must stand alone in its own paragraph, with blank lines "
                        "around it, to become a figure", line=line, column=column)
-            _drop_keep_tail(img)
+            img.drop_tree()
             continue
         figures.append(_make_figure(img, len(figures) + 1, folder, (line, column), diag))
         placeholder = etree.Element("x-figure")
@@ -456,6 +456,3 @@ def _replace_with_text(element, text: str) -> None:
         parent.text = (parent.text or "") + joined
     parent.remove(element)
 
-
-def _drop_keep_tail(element) -> None:
-    _replace_with_text(element, "")

@@ -114,7 +114,8 @@ def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES,
     the print edition's pages begin, if the EPUB is to mark them; `extensions`, the
     file type of each image's copy for screens, when it differs from the original's."""
     env = environment(styles)
-    parts = {file: part for part, file in part_files(book).items()}
+    files_of_parts = part_files(book)
+    parts = {file: part for part, file in files_of_parts.items()}
     images = _epub_image_names(book, extensions or {})
     files = {section.id: section_file(section) for section in book.sections}
     targets = _epub_link_targets(book)
@@ -130,7 +131,7 @@ def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES,
                        for section in book.sections for note in section.notes},
         "toc": table_of_contents(book),
         "cover_image": cover_name,
-        "page_list": [(start.label, f"{part_files(book)[start.part]}#{marker_id(start.label)}")
+        "page_list": [(start.label, f"{files_of_parts[start.part]}#{marker_id(start.label)}")
                       for start in pages.starts] if pages else [],
     }
 

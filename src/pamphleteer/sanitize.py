@@ -68,7 +68,7 @@ def named_entities_to_text(markup: str) -> str:
 
 
 def clean(root, line_of: LineOf, diag: Diagnostics) -> None:
-    """Make the parsed HTML safe, warning about each thing removed."""
+    """Make the HTML (parsed by lxml.html) safe, warning about each thing removed."""
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or element is root or element.getparent() is None:
             continue
@@ -76,11 +76,11 @@ def clean(root, line_of: LineOf, diag: Diagnostics) -> None:
         if tag in DANGEROUS:
             diag.warning(f"<{tag}> removed: a book cannot run or embed it (EPUBs must stay "
                          "unscripted)", line=line_of(f"<{tag}"))
-            _remove(element)
+            element.drop_tree()  # lxml.html: gone, its tail kept
         elif tag not in ALLOWED:
             diag.warning(f"<{tag}> is not an element a book can use: removed, its text kept",
                          line=line_of(f"<{tag}"))
-            _unwrap(element)
+            element.drop_tag()  # lxml.html: the element goes, its text and children stay
         else:
             _clean_attributes(element, tag, line_of, diag)
 
@@ -99,34 +99,3 @@ def _clean_attributes(element, tag: str, line_of: LineOf, diag: Diagnostics) -> 
         elif lower not in ATTRIBUTES and not lower.startswith("aria-"):
             del element.attrib[name]  # style, data-*, and the rest: the look lives in styles/
 
-
-def _remove(element) -> None:
-    parent, tail = element.getparent(), element.tail
-    previous = element.getprevious()
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
-
-
-def _unwrap(element) -> None:
-    parent = element.getparent()
-    index = parent.index(element)
-    previous = element.getprevious()
-    text = (element.text or "")
-    if previous is not None:
-        previous.tail = (previous.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-    children = list(element)
-    for offset, child in enumerate(children):
-        parent.insert(index + offset, child)
-    last = children[-1] if children else parent[index - 1] if index > 0 else None
-    if element.tail:
-        if last is not None:
-            last.tail = (last.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
