@@ -12,17 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import Cache
+from .cache import Cache, cache_key, files_digest
 from .cover import make_cover, store_cover
 from .epub import build_time, cover_file_name, write_epub
 from .fonts import embed_fonts
 from .model import Book
 from .pages import PrintPages, page_starts
-from .pdf import lay_out, layout_key, write_pdf
 from .profiles import DEFAULT_PROFILE, PrintProfile, load_profile, parse_trim
 from .reader import read_book
 from .render import DEFAULT_STYLES, render_epub, render_font_css, render_print
-from .screen import for_screens
+from .screen import for_screens, for_screens_all
+from .timings import stage
 
 FORMATS = ("epub", "pdf")
 
@@ -41,7 +41,8 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
     makes <stem>.pdf. The EPUB cites the pages of that own choice, whatever
     `profile` says, so that it is the same EPUB whichever PDF is asked for. `strict`:
     the manuscript's warnings stop the build too."""
-    book = read_book(Path(manuscript), strict)
+    with stage("read"):
+        book = read_book(Path(manuscript), strict)
     cache = Cache(outdir / ".cache")
     edition = choose_profile(book, styles)
     outputs: dict[str, Path] = {}
@@ -50,11 +51,14 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
         chosen = choose_profile(book, styles, profile)
         name = f"{book.stem}-{profile}.pdf" if profile else f"{book.stem}.pdf"
         document, laid_out = lay_out_print(book, styles, chosen, cache)
-        outputs["pdf"] = write_pdf(book, document, chosen, outdir / name)
+        from .pdf import write_pdf  # loads WeasyPrint, which an EPUB-only rebuild can do without
+
+        with stage("write PDF"):
+            outputs["pdf"] = write_pdf(book, document, chosen, outdir / name)
         pages = laid_out if chosen == edition else None
     if "epub" in formats:
         pages = pages or print_pages(book, styles, edition, cache)
-        cover = make_cover(book, styles)
+        cover = make_cover(book, styles, cache)
         outputs["epub"] = build_epub(book, outdir / f"{book.stem}.epub", styles, pages, cache, cover)
         outputs["cover"] = store_cover(book, cover, outdir / f"{book.stem}-cover.jpg")
     return BuildResult(book, outputs)
@@ -69,9 +73,11 @@ def choose_profile(book: Book, styles: Path, name: str | None = None) -> PrintPr
 
 def lay_out_print(book: Book, styles: Path, profile: PrintProfile, cache: Cache):
     """The print edition laid out (a `weasyprint.Document`), and where its pages begin."""
-    html = render_print(book, styles, _created(book))
-    document = lay_out(book, html, styles, profile)
+    from .layout import lay_out_book  # WeasyPrint takes a second to load: only when laying out
+
+    document = lay_out_book(book, styles, profile, _created(book), cache)
     pages = page_starts(document, print_edition(book, profile))
+    html = render_print(book, styles, _created(book))
     cache.put("pages", layout_key(book, html, styles, profile), pages.to_json())
     return document, pages
 
@@ -99,8 +105,9 @@ def build_epub(book: Book, path: Path, styles: Path = DEFAULT_STYLES,
                cover_image: bytes | None = None) -> Path:
     """`pages`: where the print edition's pages begin, for the EPUB to mark them."""
     cache = cache or Cache(None)
-    cover = for_screens(cover_image or make_cover(book, styles), cache)
-    images = {figure.source: for_screens(figure.source, cache) for figure in book.figures}
+    cover = for_screens(cover_image or make_cover(book, styles, cache), cache)
+    with stage("pictures for screens"):
+        images = for_screens_all([figure.source for figure in book.figures], cache)
     rendering = render_epub(book, cover_file_name(cover), styles, pages,
                             {source: image.extension for source, image in images.items()})
     fonts = None
@@ -108,6 +115,13 @@ def build_epub(book: Book, path: Path, styles: Path = DEFAULT_STYLES,
         fonts = embed_fonts(book, styles, rendering.text_content())
         rendering.stylesheet = render_font_css(styles, fonts.family, fonts.faces) + rendering.stylesheet
     return write_epub(book, rendering, cover, images, path, pages, fonts.faces if fonts else [])
+
+
+def layout_key(book: Book, html_text: str, styles: Path, profile: PrintProfile) -> str:
+    """A key that changes whenever the layout could: the HTML, the stylesheets, the
+    profile and every picture's bytes."""
+    return cache_key(html_text, (styles / "print" / "book.css").read_bytes(), profile.page_css(),
+                     files_digest(book.picture_files))
 
 
 def _created(book: Book) -> str:

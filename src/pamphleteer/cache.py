@@ -37,3 +37,8 @@ class Cache:
     def put(self, kind: str, key: str, data: bytes) -> None:
         if self.folder is not None:
             write_atomically(self.folder / kind / key, data)
+
+
+def files_digest(paths: list[Path]) -> str:
+    """One key for the bytes of several files."""
+    return cache_key(*(path.read_bytes() for path in paths))

@@ -8,7 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__
+from . import __version__, timings
 from .errors import PamphleteerError
 
 
@@ -18,7 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     # half-written temporary file is removed and every output stays as it was.
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        return args.run(args)
+        status = args.run(args)
+        timings.save()  # for the benchmark, when it asks
+        return status
     except PamphleteerError as error:
         if args.debug:
             traceback.print_exc()

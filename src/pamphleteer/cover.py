@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pypdfium2
 from PIL import Image, ImageOps
-from weasyprint import HTML
 
+from .cache import Cache, cache_key
 from .errors import Problem
-from .fetcher import FolderFetcher
 from .model import Book
 from .output import write_atomically
 from .render import render_cover
@@ -27,17 +26,32 @@ MIN_STORE_WIDTH = 1400  # Apple's minimum; a smaller cover is blurred by scaling
 RATIO_TOLERANCE = 0.03
 
 
-def make_cover(book: Book, styles: Path) -> bytes:
-    """The cover as image bytes (JPEG or PNG): the manuscript's, or one drawn for it."""
+def make_cover(book: Book, styles: Path, cache: Cache | None = None) -> bytes:
+    """The cover as image bytes (JPEG or PNG): the manuscript's, or one drawn for it
+    (remembered in `cache`: drawing it means starting WeasyPrint)."""
     given = book.metadata.cover_image
-    return given.read_bytes() if given is not None else draw_cover(book, styles)
+    if given is not None:
+        return given.read_bytes()
+    cache = cache or Cache(None)
+    html = render_cover(book, styles)
+    key = cache_key("cover", html, *(path.read_bytes() for path in sorted((styles / "cover").iterdir())))
+    drawn = cache.get("covers", key)
+    if drawn is None:
+        drawn = draw_cover(html, styles)
+        cache.put("covers", key, drawn)
+    return drawn
 
 
-def draw_cover(book: Book, styles: Path) -> bytes:
-    """Render `styles/cover/cover.html` to a JPEG, COVER_WIDTH pixels wide."""
+def draw_cover(html: str, styles: Path) -> bytes:
+    """Render the cover's HTML (from `styles/cover/cover.html`) to a JPEG, COVER_WIDTH
+    pixels wide."""
+    # Imported here: an EPUB rebuild with the cover cached never loads WeasyPrint.
+    from weasyprint import HTML
+
+    from .fetcher import FolderFetcher
+
     fetcher = FolderFetcher([styles])
-    pdf = HTML(string=render_cover(book, styles), base_url=(styles / "cover").as_uri() + "/",
-               url_fetcher=fetcher).write_pdf()
+    pdf = HTML(string=html, base_url=(styles / "cover").as_uri() + "/", url_fetcher=fetcher).write_pdf()
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]

@@ -152,3 +152,9 @@ class Book:
     @property
     def headings(self) -> list[Heading]:
         return [h for s in self.sections for h in s.headings]
+
+    @property
+    def picture_files(self) -> list[Path]:
+        """Every picture file the book prints: its figures' and its cover's, each once."""
+        cover = [self.metadata.cover_image] if self.metadata.cover_image else []
+        return sorted({figure.source for figure in self.figures} | set(cover))

@@ -16,6 +16,7 @@ import re
 import sys
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -23,7 +24,6 @@ import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from .cache import cache_key
 from .errors import Problem, fail
 from .fetcher import FolderFetcher, ForbiddenResource
 from .model import Book
@@ -43,15 +43,6 @@ SHRINK_LIMIT = 0.75  # a figure may shrink to three quarters of its size, no fur
 def write_pdf(book: Book, document, profile: PrintProfile, path: Path) -> Path:
     """Write a document `lay_out` made."""
     return write_atomically(path, pdf_bytes(book, document, profile))
-
-
-def layout_key(book: Book, html_text: str, styles: Path, profile: PrintProfile) -> str:
-    """A key that changes whenever the layout could: the HTML, the stylesheets, the
-    profile and every picture's bytes."""
-    pictures = sorted({figure.source for figure in book.figures})
-    cover = [book.metadata.cover_image] if book.metadata.cover_image else []
-    return cache_key(html_text, (styles / "print" / "book.css").read_bytes(), profile.page_css(),
-                     *(path.read_bytes() for path in pictures + cover))
 
 
 def pdf_bytes(book: Book, document, profile: PrintProfile) -> bytes:
@@ -129,22 +120,73 @@ def _drop_subset_prefixes(pdf) -> None:
                 obj[key] = b"/" + name[8:]
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a piece of the book goes: the number of its first page, whether the
+    blank pages a booklet needs go into it (the last piece), and whether it ends
+    in the page that begins the next piece (to be dropped)."""
+
+    first_page: int = 1
+    last: bool = True
+
+
+@dataclass
+class LaidOutPiece:
+    document: object  # a weasyprint.Document
+    html: str  # the HTML after the writer's corrections: laid out again, it gives the same pages
+
+
+class PrintStyles:
+    """The stylesheets, fonts and colour profiles of one print edition, loaded once
+    and shared by every piece of the book laid out with them."""
+
+    def __init__(self, book: Book, styles: Path, profile: PrintProfile):
+        allowed = [book.source.parent, styles] + ([profile.output_intent] if profile.output_intent else [])
+        self.book, self.profile = book, profile
+        self.fetcher = FolderFetcher(allowed)
+        self.fonts = FontConfiguration()
+        self.colour_profiles: dict = {}  # filled by @color-profile rules, like fonts by @font-face
+        stylesheet = styles / "print" / "book.css"
+        self.css = [self.stylesheet(text) for text in (stylesheet.read_text(encoding="utf-8"),
+                                                       profile.page_css())]
+
+    def stylesheet(self, text: str) -> CSS:
+        try:
+            return CSS(string=text, base_url=self.base_url, url_fetcher=self.fetcher,
+                       font_config=self.fonts, color_profiles=self.colour_profiles)
+        except ForbiddenResource as exc:
+            raise fail(f"refused to read {exc.url}: {exc.reason}", self.book.source) from None
+
+    @property
+    def base_url(self) -> str:
+        return self.book.source.parent.as_uri() + "/"
+
+
 def lay_out(book: Book, html_text: str, styles: Path, profile: PrintProfile):
     """The book paginated by WeasyPrint: a `weasyprint.Document`, not yet a PDF."""
-    allowed = [book.source.parent, styles] + ([profile.output_intent] if profile.output_intent else [])
-    fetcher = FolderFetcher(allowed)
-    fonts = FontConfiguration()
-    colour_profiles: dict = {}  # filled by @color-profile rules, like fonts by @font-face
-    stylesheet = styles / "print" / "book.css"
+    return lay_out_piece(PrintStyles(book, styles, profile), html_text).document
+
+
+def lay_out_piece(styles: PrintStyles, html_text: str, place: Placement = Placement(),
+                  corrected: bool = False) -> LaidOutPiece:
+    """One piece of the book paginated. `corrected`: the HTML is one this function
+    returned before, which needs no more corrections."""
+    css = styles.css
+    if place.first_page > 1:
+        css = css + [styles.stylesheet(f"@page :first {{ counter-reset: page {place.first_page} }}")]
     try:
-        css = [CSS(string=text, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher,
-                   font_config=fonts, color_profiles=colour_profiles)
-               for text in (stylesheet.read_text(encoding="utf-8"), profile.page_css())]
-        html = HTML(string=html_text, base_url=book.source.parent.as_uri() + "/",
-                    url_fetcher=fetcher)
-        return _lay_out(html, css, fonts, colour_profiles, book, profile)
+        html = HTML(string=html_text, base_url=styles.base_url, url_fetcher=styles.fetcher)
+        if corrected:
+            document = html.render(stylesheets=css, font_config=styles.fonts,
+                                   color_profiles=styles.colour_profiles)
+        else:
+            document = _lay_out(html, css, styles, place)
+            html_text = ElementTree.tostring(html.etree_element, encoding="unicode", method="html")
     except ForbiddenResource as exc:
-        raise fail(f"refused to read {exc.url}: {exc.reason}", book.source) from None
+        raise fail(f"refused to read {exc.url}: {exc.reason}", styles.book.source) from None
+    if not place.last:
+        document = document.copy(document.pages[:-1])
+    return LaidOutPiece(document, html_text)
 
 
 def set_page_boxes(pdf, profile: PrintProfile) -> None:
@@ -161,22 +203,24 @@ def set_page_boxes(pdf, profile: PrintProfile) -> None:
             right + (bleed if is_right_hand else spine), bottom + bleed])
 
 
-def _lay_out(html: HTML, css: list[CSS], fonts: FontConfiguration, colour_profiles: dict,
-             book: Book, profile: PrintProfile):
+def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles, place: Placement):
     parents = {child: parent for parent in html.etree_element.iter() for child in parent}
     padded, settling_rounds = False, 0
     for _ in range(MAX_LAYOUTS):
-        document = html.render(stylesheets=css, font_config=fonts, color_profiles=colour_profiles)
+        document = html.render(stylesheets=css, font_config=styles.fonts,
+                               color_profiles=styles.colour_profiles)
         strays = list(stray_notes(document))
         for _, _, paragraph in strays:
             target = _with_its_heading(paragraph, parents)
             target.set("class", f"{target.get('class', '')} {FIT_CLASS}".strip())
-        if strays:
+        # Both kinds of correction in one round: each layout costs as much as the rest
+        # of the build together. The next layout checks that they hold.
+        settled = settling_rounds < SETTLING_ROUNDS and _settle_figures(document, parents)
+        settling_rounds += settled
+        if strays or settled:
             continue
-        if settling_rounds < SETTLING_ROUNDS and _settle_figures(document, parents):
-            settling_rounds += 1
-            continue
-        blanks = _blanks_needed(len(document.pages), profile)
+        blanks = (_blanks_needed(place.first_page - 1 + len(document.pages), styles.profile)
+                  if place.last else 0)
         if blanks and not padded:
             _pad_before_back_page(html.etree_element, parents, blanks)
             padded = True
@@ -184,8 +228,8 @@ def _lay_out(html: HTML, css: list[CSS], fonts: FontConfiguration, colour_profil
         return document
     for number, call_page, _ in strays:
         print(Problem("warning", f"note {number} is printed a page after its call on page "
-                                 f"{call_page}; shorten the note or the paragraph around it",
-                      book.source), file=sys.stderr)
+                                 f"{place.first_page - 1 + call_page}; shorten the note or the "
+                                 "paragraph around it", styles.book.source), file=sys.stderr)
     return document
 
 

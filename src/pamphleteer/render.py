@@ -161,12 +161,39 @@ def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES,
     )
 
 
-def render_print(book: Book, styles: Path = DEFAULT_STYLES, created: str | None = None) -> str:
-    """`created` is the W3C date-time the PDF's metadata gives as its creation."""
+@dataclass(frozen=True)
+class PrintPiece:
+    """A run of the print edition that starts on a right-hand page of its own, so
+    that it can be laid out by itself: the front matter, then each chapter (or,
+    in a book of questions, the whole text). The last piece holds the colophon."""
+
+    front: bool = False
+    sections: tuple[Section, ...] = ()
+    back: bool = False
+
+
+def print_pieces(book: Book) -> list[PrintPiece]:
+    sections = tuple(book.sections)
+    if book.has_chapters and sections:  # every chapter begins on a right-hand page
+        runs = [(section,) for section in sections]
+    else:
+        runs = [sections]
+    body = [PrintPiece(sections=run) for run in runs]
+    body[-1] = PrintPiece(sections=body[-1].sections, back=True)
+    return [PrintPiece(front=True), *body]
+
+
+def render_print(book: Book, styles: Path = DEFAULT_STYLES, created: str | None = None,
+                 piece: PrintPiece | None = None, page_of: dict[str, str] | None = None) -> str:
+    """`created` is the W3C date-time the PDF's metadata gives as its creation.
+    Without `piece`, the whole book in one document; `page_of` gives the page
+    number of each heading id (and of "colophon"), for the contents."""
     env = environment(styles)
+    whole = PrintPiece(front=True, sections=tuple(book.sections), back=True)
     return env.get_template("print/book.html").render(
         book=book, meta=book.metadata, labels=labels(styles, book.metadata.lang),
-        toc=table_of_contents(book), created=created)
+        toc=table_of_contents(book), created=created, piece=piece, whole=whole,
+        page_of=page_of or {})
 
 
 def render_font_css(styles: Path, family: str, faces: list) -> str:

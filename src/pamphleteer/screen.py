@@ -12,13 +12,17 @@ has no business in a book. So each raster picture is copied
 - without metadata: no EXIF, XMP, IPTC or comments. The colour profile stays.
 
 SVG drawings go in as they are. Results are cached by the source's bytes, so an
-unchanged picture costs nothing on the next build.
+unchanged picture costs nothing on the next build; the pictures that are not in
+the cache are prepared side by side, one process per processor core.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +60,28 @@ def for_screens(source: Path | bytes, cache: Cache) -> ScreenImage:
         cached = _prepare(data)
         cache.put("images", key, cached)
     return ScreenImage(cached, "image/png" if cached.startswith(b"\x89PNG") else "image/jpeg")
+
+
+def for_screens_all(sources: list[Path], cache: Cache) -> dict[Path, ScreenImage]:
+    """`for_screens` for many image files: those not in the cache prepared in parallel."""
+    unique = list(dict.fromkeys(sources))
+    missing = {}
+    for source in unique:
+        if source.suffix.lower() != ".svg":
+            data = source.read_bytes()
+            key = cache_key(RECIPE, data)
+            if cache.get("images", key) is None:
+                missing[key] = data
+    workers = min(len(missing), os.cpu_count() or 1)
+    if workers > 1:
+        # fork: the workers need nothing but _prepare, and start at once
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for key, prepared in zip(missing, pool.map(_prepare, missing.values()), strict=True):
+                cache.put("images", key, prepared)
+    elif missing:
+        for key, data in missing.items():
+            cache.put("images", key, _prepare(data))
+    return {source: for_screens(source, cache) for source in unique}
 
 
 def _prepare(data: bytes) -> bytes:

@@ -1,0 +1,34 @@
+"""Time spent in each stage of a build, for the benchmark.
+
+With PAMPHLETEER_TIMINGS=path/to/file.json in the environment, a build writes
+{"stage": seconds, ...} there when it ends (bench/run.py reads it). Without it,
+nothing is recorded and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ENVIRONMENT = "PAMPHLETEER_TIMINGS"
+_spent: dict[str, float] = {}
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        _spent[name] = _spent.get(name, 0.0) + time.perf_counter() - started
+
+
+def save() -> None:
+    """Write the stages' times where PAMPHLETEER_TIMINGS says, if it says."""
+    target = os.environ.get(ENVIRONMENT)
+    if target:
+        Path(target).write_text(json.dumps(_spent, indent=1), encoding="utf-8")
