@@ -34,7 +34,7 @@ BOOKLET := $(PDF:.pdf=-booklet.pdf)
 
 
 .DEFAULT_GOAL := all
-.PHONY: all epub pdf booklet check test lint publish preview clean distclean help setup ace
+.PHONY: all epub pdf booklet check test lint publish preview clean distclean help setup ace bench
 
 # The PDF first: the EPUB marks where the print pages begin, and reads them from
 # the layout the PDF build leaves in $(BUILD)/.cache (or lays the book out itself).
@@ -58,11 +58,26 @@ check: $(EPUB) $(PDF) ## EPUBCheck, and preflight of the PDF for its print profi
 	$(TOOL) check --strict --print $(if $(PROFILE),--profile $(PROFILE)) $(MANUSCRIPT) $(EPUB) $(PDF)
 
 test: $(SETUP) $(ACE) ## run the whole test suite (EPUBCheck and Ace included) and the linter
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests bench
 	$(PYTHON) -m pytest
 
+# The benchmark: a generated 120,000-word book and the sample, built and timed
+# against pandoc and bare WeasyPrint (bench/README.md). It takes a while.
+BENCH_SETUP := $(VENV)/.bench-setup-done
+bench: $(SETUP) $(BENCH_SETUP) ## measure build times and memory: bench/results.md, bench/stages.png
+	$(PYTHON) bench/run.py $(if $(RUNS),--runs $(RUNS)) $(if $(SCALES),--scales $(SCALES))
+
+$(BENCH_SETUP): pyproject.toml | $(SETUP)
+	@if ! command -v pandoc >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q pandoc; \
+	  else echo "pandoc is not installed: the benchmark runs without the comparison with it" >&2; fi; \
+	fi
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	touch $@
+
 lint: $(SETUP) ## ruff only
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests bench
 
 # A published file is never replaced by different bytes under the same name: a
 # reader may already have it, and its checksum is on record.

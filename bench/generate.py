@@ -27,6 +27,7 @@ WORDS = 120_000
 NOTES = 400
 FIGURES = 120
 TABLES = 4
+PARAGRAPH_WORDS = 80
 PHOTO_SIZE = (2400, 1600)
 PPI = 300
 
@@ -85,7 +86,8 @@ def _front_matter(scale: int) -> str:
 
 def _body(plan: Counts, figures: list[str], rng: random.Random) -> str:
     sections = _spread(plan.sections, plan.chapters)
-    paragraphs_per_section = max(1, round(plan.words / plan.sections / 90))
+    # Nine tenths of the words in paragraphs; notes, captions and headings make the rest.
+    paragraphs_per_section = max(1, int(plan.words * 0.9 / plan.sections / PARAGRAPH_WORDS))
     notes = iter(range(1, plan.notes + 1))
     note_slots = set(rng.sample(range(plan.sections * paragraphs_per_section), plan.notes))
     figure_slots = dict(zip(sorted(rng.sample(range(plan.sections), plan.figures)), figures, strict=True))
@@ -126,7 +128,7 @@ def _sentence(rng: random.Random) -> str:
 def _paragraph(rng: random.Random) -> str:
     words: list[str] = []
     text = []
-    while len(words) < 90:
+    while len(words) < PARAGRAPH_WORDS - 8:  # sentences average 15 words: about PARAGRAPH_WORDS
         sentence = _sentence(rng)
         words += sentence.split()
         text.append(sentence)

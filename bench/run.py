@@ -140,10 +140,10 @@ def bench_manuscript(manuscript: Path, work: Path, runs: int) -> dict[str, Run]:
     if shutil.which("pandoc"):
         results["pandoc epub"] = repeat(runs, lambda: None,
                                         ["pandoc", source.name, "-o", str(work / "pandoc.epub")], folder)
-    html = _our_print_html(source, work)
+    html, options = _our_print_html(source, work)
     results["weasyprint pdf"] = repeat(runs, lambda: None, [
         str(VENV_BIN / "weasyprint"), "-s", str(ROOT / "styles/print/book.css"),
-        "-s", str(html.with_suffix(".css")), "-u", folder.as_uri() + "/",
+        "-s", str(html.with_suffix(".css")), "-u", folder.as_uri() + "/", *options,
         str(html), str(work / "bare.pdf")], folder)
     return results
 
@@ -162,21 +162,29 @@ def _change_one_word(source: Path) -> None:
     source.write_text(text[:paragraph] + f"Edit{_edits[0]}" + text[end:], encoding="utf-8")
 
 
-def _our_print_html(source: Path, work: Path) -> Path:
-    """The HTML and page CSS our PDF build hands WeasyPrint, written out for the bare run."""
+def _our_print_html(source: Path, work: Path) -> tuple[Path, list[str]]:
+    """The whole book's print HTML and page CSS, as our layout hands them to WeasyPrint
+    (with the contents' page numbers as wide as ours), and the options of the
+    manuscript's print profile (its PDF variant, whole fonts), for the bare run."""
     script = (
-        "import sys; from pathlib import Path\n"
+        "import json, sys; from pathlib import Path\n"
         "from pamphleteer.reader import read_book\n"
         "from pamphleteer.render import render_print, DEFAULT_STYLES\n"
         "from pamphleteer.build import choose_profile\n"
+        "from pamphleteer.layout import PLACEHOLDER\n"
         "book = read_book(Path(sys.argv[1]))\n"
         "out = Path(sys.argv[2])\n"
-        "out.write_text(render_print(book, DEFAULT_STYLES, '2026-01-01T00:00:00Z'), encoding='utf-8')\n"
+        "numbers = {heading.id: PLACEHOLDER for heading in book.headings} | {'colophon': PLACEHOLDER}\n"
+        "html = render_print(book, DEFAULT_STYLES, '2026-01-01T00:00:00Z', page_of=numbers)\n"
+        "out.write_text(html, encoding='utf-8')\n"
         "profile = choose_profile(book, DEFAULT_STYLES)\n"
-        "out.with_suffix('.css').write_text(profile.page_css(), encoding='utf-8')\n")
+        "out.with_suffix('.css').write_text(profile.page_css(), encoding='utf-8')\n"
+        "options = (['--pdf-variant', profile.pdf_variant] if profile.pdf_variant else [])\n"
+        "options += ['--full-fonts'] if profile.full_fonts else []\n"
+        "out.with_suffix('.json').write_text(json.dumps(options))\n")
     html = work / f"{source.stem}.html"
     subprocess.run([sys.executable, "-c", script, str(source), str(html)], check=True)
-    return html
+    return html, json.loads(html.with_suffix(".json").read_text())
 
 
 def memory_curve(work: Path, scales: list[int]) -> dict[int, dict[str, Run]]:

@@ -5,8 +5,10 @@ from collections import defaultdict
 import pytest
 
 from pamphleteer.build import build_time, choose_profile
-from pamphleteer.pdf import lay_out, stray_notes
-from pamphleteer.render import DEFAULT_STYLES, render_print
+from pamphleteer.cache import Cache
+from pamphleteer.layout import lay_out_book
+from pamphleteer.pdf import stray_notes
+from pamphleteer.render import DEFAULT_STYLES
 
 HEADINGS = {"h1", "h2", "h3", "h4"}
 
@@ -15,8 +17,8 @@ HEADINGS = {"h1", "h2", "h3", "h4"}
 def document(request):
     built = request.getfixturevalue(request.param)
     created = build_time(built.book).isoformat()
-    html = render_print(built.book, DEFAULT_STYLES, created)
-    return lay_out(built.book, html, DEFAULT_STYLES, choose_profile(built.book, DEFAULT_STYLES))
+    profile = choose_profile(built.book, DEFAULT_STYLES)
+    return lay_out_book(built.book, DEFAULT_STYLES, profile, created, Cache(None))[0]
 
 
 def lines_per_page(document) -> dict:

@@ -93,7 +93,7 @@ def test_an_epub_after_its_pdf_reuses_the_layout(tmp_path, monkeypatch):
     def no_layout(*args, **kwargs):
         raise AssertionError("laid out again")
 
-    monkeypatch.setattr(build_module, "lay_out", no_layout)
+    monkeypatch.setattr(build_module, "lay_out_print", no_layout)
     epub = Epub(build(path, tmp_path / "out", ("epub",)).outputs["epub"])
     assert [label for label, _ in page_list(epub)] == [str(n) for n in range(1, len(page_texts(pdf)) + 1)]
 

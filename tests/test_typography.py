@@ -7,8 +7,10 @@ import pytest
 from pypdf import PdfReader
 
 from pamphleteer.build import build, build_time, choose_profile
-from pamphleteer.pdf import boxes, lay_out
-from pamphleteer.render import DEFAULT_STYLES, render_print
+from pamphleteer.cache import Cache
+from pamphleteer.layout import lay_out_book
+from pamphleteer.pdf import boxes
+from pamphleteer.render import DEFAULT_STYLES
 
 from support import FIXTURES, draw_image, flat, page_texts, write_manuscript
 
@@ -80,8 +82,7 @@ def floating(tmp_path_factory):
     path = write_manuscript(folder, body, "title: Floats\ndate: 2026-01-01")
     book = build(path, folder / "out", ()).book
     profile = choose_profile(book, DEFAULT_STYLES)
-    html = render_print(book, DEFAULT_STYLES, build_time(book).isoformat())
-    return lay_out(book, html, DEFAULT_STYLES, profile)
+    return lay_out_book(book, DEFAULT_STYLES, profile, build_time(book).isoformat(), Cache(None))[0]
 
 
 def test_no_half_empty_page_before_a_picture(floating):

@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import Cache, cache_key, files_digest
+from .cache import Cache
 from .cover import make_cover, store_cover
 from .epub import build_time, cover_file_name, write_epub
 from .fonts import embed_fonts
 from .model import Book
-from .pages import PrintPages, page_starts
+from .pages import PrintPages
 from .profiles import DEFAULT_PROFILE, PrintProfile, load_profile, parse_trim
 from .reader import read_book
-from .render import DEFAULT_STYLES, render_epub, render_font_css, render_print
+from .render import DEFAULT_STYLES, render_epub, render_font_css
 from .screen import for_screens, for_screens_all
 from .timings import stage
 
@@ -41,9 +41,9 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
     makes <stem>.pdf. The EPUB cites the pages of that own choice, whatever
     `profile` says, so that it is the same EPUB whichever PDF is asked for. `strict`:
     the manuscript's warnings stop the build too."""
-    with stage("read"):
-        book = read_book(Path(manuscript), strict)
     cache = Cache(outdir / ".cache")
+    with stage("read"):
+        book = read_book(Path(manuscript), strict, cache)
     edition = choose_profile(book, styles)
     outputs: dict[str, Path] = {}
     pages = None
@@ -75,20 +75,15 @@ def lay_out_print(book: Book, styles: Path, profile: PrintProfile, cache: Cache)
     """The print edition laid out (a `weasyprint.Document`), and where its pages begin."""
     from .layout import lay_out_book  # WeasyPrint takes a second to load: only when laying out
 
-    document = lay_out_book(book, styles, profile, _created(book), cache)
-    pages = page_starts(document, print_edition(book, profile))
-    html = render_print(book, styles, _created(book))
-    cache.put("pages", layout_key(book, html, styles, profile), pages.to_json())
-    return document, pages
+    return lay_out_book(book, styles, profile, _created(book), cache, print_edition(book, profile))
 
 
 def print_pages(book: Book, styles: Path, profile: PrintProfile, cache: Cache) -> PrintPages:
-    """Where the print edition's pages begin: remembered from its last layout, or laid out now."""
-    cached = cache.get("pages", layout_key(book, render_print(book, styles, _created(book)),
-                                           styles, profile))
-    if cached is not None:
-        return PrintPages.from_json(cached)
-    return lay_out_print(book, styles, profile, cache)[1]
+    """Where the print edition's pages begin: from the layout remembered of each piece
+    of the book, laying out again only the pieces that changed."""
+    from .layout import print_pages as remembered_pages
+
+    return remembered_pages(book, styles, profile, _created(book), cache, print_edition(book, profile))
 
 
 def print_edition(book: Book, profile: PrintProfile) -> str:
@@ -115,13 +110,6 @@ def build_epub(book: Book, path: Path, styles: Path = DEFAULT_STYLES,
         fonts = embed_fonts(book, styles, rendering.text_content())
         rendering.stylesheet = render_font_css(styles, fonts.family, fonts.faces) + rendering.stylesheet
     return write_epub(book, rendering, cover, images, path, pages, fonts.faces if fonts else [])
-
-
-def layout_key(book: Book, html_text: str, styles: Path, profile: PrintProfile) -> str:
-    """A key that changes whenever the layout could: the HTML, the stylesheets, the
-    profile and every picture's bytes."""
-    return cache_key(html_text, (styles / "print" / "book.css").read_bytes(), profile.page_css(),
-                     files_digest(book.picture_files))
 
 
 def _created(book: Book) -> str:

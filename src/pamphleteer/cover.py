@@ -12,7 +12,6 @@ import io
 import sys
 from pathlib import Path
 
-import pypdfium2
 from PIL import Image, ImageOps
 
 from .cache import Cache, cache_key
@@ -45,7 +44,8 @@ def make_cover(book: Book, styles: Path, cache: Cache | None = None) -> bytes:
 def draw_cover(html: str, styles: Path) -> bytes:
     """Render the cover's HTML (from `styles/cover/cover.html`) to a JPEG, COVER_WIDTH
     pixels wide."""
-    # Imported here: an EPUB rebuild with the cover cached never loads WeasyPrint.
+    # Imported here: an EPUB rebuild with the cover cached never loads them.
+    import pypdfium2
     from weasyprint import HTML
 
     from .fetcher import FolderFetcher

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from fontTools import subset
-from fontTools.ttLib import TTFont
 
 from .errors import fail
 from .model import Book
@@ -52,6 +50,9 @@ def embed_fonts(book: Book, styles: Path, text: str) -> FontChoice:
 
 
 def _face(book: Book, family: str, weight: int, style: str, characters: str) -> EmbeddedFont:
+    from fontTools import subset  # here: most books embed no font, and it is slow to load
+    from fontTools.ttLib import TTFont
+
     path = _find(book, family, weight, style)
     font = TTFont(str(path), recalcTimestamp=False)  # no clock in the bytes
     fs_type = font["OS/2"].fsType if "OS/2" in font else 0

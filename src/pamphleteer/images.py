@@ -39,6 +39,8 @@ def inspect_image(path: Path) -> ImageInfo:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             kind, width, height = _read_header(path)
     except UnidentifiedImageError:
+        if _looks_like_a_picture(path):  # a picture's signature, then nothing Pillow can read
+            raise ImageProblem("the file is damaged: save it again from your image editor") from None
         raise ImageProblem("not an image file: save it again as JPEG or PNG") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageProblem(f"too many pixels (more than {MAX_PIXELS // 1_000_000} megapixels): "
@@ -48,6 +50,14 @@ def inspect_image(path: Path) -> ImageInfo:
     if kind not in RASTER_TYPES:
         raise ImageProblem(f"{kind} images do not work in EPUB: convert it to JPEG or PNG")
     return ImageInfo(RASTER_TYPES[kind], width, height)
+
+
+SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def _looks_like_a_picture(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(8).startswith(SIGNATURES)
 
 
 def _read_header(path: Path) -> tuple[str, int, int]:

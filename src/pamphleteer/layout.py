@@ -8,19 +8,23 @@ one document at the end. Three things follow:
 
 - the corrections the PDF writer makes (a note pushed off its page, a gap
   before a figure) lay out again only the chapter they are in;
-- each chapter's corrected HTML is remembered in the build cache, so a
-  rebuild lays out every unchanged chapter once, with no corrections;
+- each chapter's corrected HTML, and where its pages begin, are remembered in
+  the build cache: a rebuild of the PDF lays every unchanged chapter out once,
+  with no corrections, and the EPUB (which only needs to know where the pages
+  begin) lays out only the chapters that changed;
 - the contents is laid out last, with the page numbers the chapters ended up
   on written into it (and again, should the numbers change its length).
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import Cache, cache_key, files_digest
 from .model import Book
-from .pdf import LaidOutPiece, Placement, PrintStyles, lay_out_piece
+from .pages import PageStart, PrintPages, assemble, page_firsts
 from .profiles import PrintProfile
 from .render import PrintPiece, print_pieces, render_print
 from .timings import stage
@@ -28,57 +32,131 @@ from .timings import stage
 PLACEHOLDER = "000"  # the contents' numbers before they are known: as wide as most
 
 
-def lay_out_book(book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache):
-    """The whole print edition, as one `weasyprint.Document`."""
-    front, *body = print_pieces(book)
-    context = _Context(book, styles, profile, created, cache)
-    page_of = {heading.id: PLACEHOLDER for heading in book.headings} | {"colophon": PLACEHOLDER}
-    front_pages = len(context.lay_out(front, 1, page_of).document.pages)
+@dataclass
+class PieceLayout:
+    """What is remembered of a piece laid out: enough to lay it out again with no
+    corrections, and to know its pages without laying it out."""
+
+    html: str  # the HTML with the PDF writer's corrections
+    firsts: list[PageStart | None]  # what each of its pages begins with
+    totals: dict[str, int]  # atoms in each of its parts
+    anchors: dict[str, int]  # id -> its page, counted from the piece's first
+
+    @property
+    def pages(self) -> int:
+        return len(self.firsts)
+
+    def to_json(self) -> bytes:
+        firsts = [[f.part, f.offset, f.figure] if f else None for f in self.firsts]
+        return json.dumps({"html": self.html, "firsts": firsts, "totals": self.totals,
+                           "anchors": self.anchors}).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> PieceLayout:
+        value = json.loads(data)
+        firsts = [PageStart(str(n), *f) if f else None for n, f in enumerate(value["firsts"], start=1)]
+        return cls(value["html"], firsts, value["totals"], value["anchors"])
+
+
+def lay_out_book(book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache,
+                 source: str = ""):
+    """The whole print edition, as one `weasyprint.Document`, and where its pages
+    begin (`source` names the edition)."""
+    context = _Context(book, styles, profile, created, cache, documents=True)
+    pieces = _lay_out_pieces(context)
+    document = pieces[0][1].copy([page for _, piece in pieces for page in piece.pages])
+    return document, _pages(pieces, source)
+
+
+def print_pages(book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache,
+                source: str) -> PrintPages:
+    """Where the print edition's pages begin, laying out only the pieces whose
+    layout is not remembered."""
+    return _pages(_lay_out_pieces(_Context(book, styles, profile, created, cache, documents=False)),
+                  source)
+
+
+def _pages(pieces: list, source: str) -> PrintPages:
+    firsts = [first for layout, _ in pieces for first in layout.firsts]
+    totals = {part: count for layout, _ in pieces for part, count in layout.totals.items()}
+    return assemble(firsts, totals, source)
+
+
+def _lay_out_pieces(context: _Context) -> list[tuple[PieceLayout, object]]:
+    """(layout, document or None) for each piece, the contents first."""
+    front, *body = print_pieces(context.book)
+    page_of = {heading.id: PLACEHOLDER for heading in context.book.headings} | {"colophon": PLACEHOLDER}
+    front_pages = context.lay_out(front, 1, page_of)[0].pages
     for _ in range(3):
         laid_out, first_page = [], front_pages + 1
         for index, piece in enumerate(body):
             laid_out.append(context.lay_out(piece, first_page, last=index == len(body) - 1))
-            first_page += len(laid_out[-1].document.pages)
-        page_of = _page_numbers(laid_out, front_pages)
-        contents = context.lay_out(front, 1, page_of)
-        if len(contents.document.pages) == front_pages:
+            first_page += laid_out[-1][0].pages
+        contents = context.lay_out(front, 1, _page_numbers(laid_out, front_pages))
+        if contents[0].pages == front_pages:
             break
-        front_pages = len(contents.document.pages)  # the numbers made the contents longer
-    pages = [page for piece in [contents, *laid_out] for page in piece.document.pages]
-    return contents.document.copy(pages)
+        front_pages = contents[0].pages  # the numbers made the contents longer
+    return [contents, *laid_out]
 
 
-def _page_numbers(pieces: list[LaidOutPiece], pages_before: int) -> dict[str, str]:
+def _page_numbers(pieces: list[tuple[PieceLayout, object]], pages_before: int) -> dict[str, str]:
     """The page each anchor (heading id, "colophon") is on."""
     numbers: dict[str, str] = {}
-    number = pages_before
-    for piece in pieces:
-        for page in piece.document.pages:
-            number += 1
-            for anchor in page.anchors:
-                numbers.setdefault(anchor, str(number))
+    for layout, _ in pieces:
+        for anchor, page in layout.anchors.items():
+            numbers.setdefault(anchor, str(pages_before + page))
+        pages_before += layout.pages
     return numbers
 
 
 class _Context:
-    def __init__(self, book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache):
-        self.book, self.styles, self.profile, self.created, self.cache = book, styles, profile, created, cache
+    def __init__(self, book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache,
+                 documents: bool):
+        self.book, self.styles, self.created, self.cache = book, styles, created, cache
+        self.documents = documents  # False: only where the pages begin is needed
         self.stylesheets = ((styles / "print" / "book.css").read_bytes(), profile.page_css())
-        self.print_styles = PrintStyles(book, styles, profile)
         self.pictures = files_digest(book.picture_files)
+        self.profile = profile
+        self._print_styles = None
+
+    @property
+    def print_styles(self):
+        """WeasyPrint's stylesheets and fonts: loaded once, and only if something is laid
+        out (an EPUB rebuild that finds every piece remembered never loads WeasyPrint)."""
+        if self._print_styles is None:
+            from .pdf import PrintStyles
+
+            self._print_styles = PrintStyles(self.book, self.styles, self.profile)
+        return self._print_styles
 
     def lay_out(self, piece: PrintPiece, first_page: int, page_of: dict[str, str] | None = None,
-                last: bool = False) -> LaidOutPiece:
-        """A piece laid out, with the corrections remembered from an earlier build if
-        nothing that goes into it has changed."""
+                last: bool = False) -> tuple[PieceLayout, object]:
+        """A piece's layout and, if documents are wanted, its pages. The corrections
+        hold on any page of the same side; the last piece's blank pages depend on its
+        number too."""
         html = render_print(self.book, self.styles, self.created, piece, page_of)
-        place = Placement(first_page, last)
-        key = cache_key(html, *self.stylesheets, self.pictures, repr(place))
-        corrected = self.cache.get("layout", key)
-        with stage("lay out"):
-            if corrected is not None:
-                return lay_out_piece(self.print_styles, corrected.decode("utf-8"), place, corrected=True)
-            result = lay_out_piece(self.print_styles, html, place)
-        self.cache.put("layout", key, result.html.encode("utf-8"))
-        return result
+        key = cache_key(html, *self.stylesheets, self.pictures, str(first_page % 2), str(last),
+                        str(first_page) if last else "")
+        remembered = self.cache.get("layout", key)
+        if remembered is not None and not self.documents:
+            return PieceLayout.from_json(remembered), None
+        from .pdf import Placement, lay_out_piece
 
+        place = Placement(first_page, last)
+        with stage("lay out"):
+            if remembered is not None:
+                layout = PieceLayout.from_json(remembered)
+                return layout, lay_out_piece(self.print_styles, layout.html, place, corrected=True).document
+            result = lay_out_piece(self.print_styles, html, place)
+        layout = _remember(result.html, result.document)
+        self.cache.put("layout", key, layout.to_json())
+        return layout, result.document
+
+
+def _remember(html: str, document) -> PieceLayout:
+    firsts, totals = page_firsts(document)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    return PieceLayout(html, firsts, totals, anchors)

@@ -19,7 +19,9 @@ which EPUB document holds it.
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -35,7 +37,6 @@ NO_PHRASING = {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "colg
 # Elements inside a line of text; every other element ends a word where it opens and closes.
 INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark",
           "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
-_BOUNDARY = ((None, "boundary", 0), " ")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,13 @@ def marker_id(label: str) -> str:
 def page_starts(document, source: str) -> PrintPages:
     """Read where each page of a laid-out `weasyprint.Document` begins. A page with
     nothing of the text on it (a blank page) begins where the next one does."""
+    firsts, totals = page_firsts(document)
+    return assemble(firsts, totals, source)
+
+
+def page_firsts(document) -> tuple[list[PageStart | None], dict[str, int]]:
+    """What each page begins with (None: nothing of the text), labelled by its place
+    in `document`; and how many atoms each part has in all."""
     counted: dict[str, int] = {}
     seen_headers: set = set()
     firsts: list[PageStart | None] = []
@@ -88,13 +96,19 @@ def page_starts(document, source: str) -> PrintPages:
                 first = PageStart(str(number), part, counted.get(part, 0), figure)
             counted[part] = counted.get(part, 0) + atoms
         firsts.append(first)
+    return firsts, counted
+
+
+def assemble(firsts: list[PageStart | None], totals: dict[str, int], source: str) -> PrintPages:
+    """The pages of a whole book from what each begins with (`page_firsts`, of the
+    book or of its pieces one after another)."""
     starts: list[PageStart] = []
     following = None
     for number in range(len(firsts), 0, -1):
         following = firsts[number - 1] or following
         if following is None:  # blank pages at the very end: after the last text
             last = next(f for f in reversed(firsts) if f)
-            following = PageStart("", last.part, counted[last.part])
+            following = PageStart("", last.part, totals[last.part])
         # The printed folio is the page's number: the stylesheet counts every page.
         starts.append(replace(following, label=str(number)))
     return PrintPages(source, tuple(reversed(starts)))
@@ -142,24 +156,24 @@ def mark_page_breaks(xhtml: str, starts: list[PageStart]) -> str:
         return xhtml
     root = etree.fromstring(xhtml.encode("utf-8"))
     body = root.find(f"{{{XHTML_NS}}}body")
-    stream = list(_epub_atoms(body))
+    text = _CountedText(body)
     figures = {element.get("id"): element for element in body.iter(f"{{{XHTML_NS}}}figure")}
     groups: dict[int, list[PageStart]] = {}
     for start in starts:
         if start.figure in figures:
             continue
-        groups.setdefault(_position(stream, start.offset), []).append(start)
+        groups.setdefault(text.position(start.offset), []).append(start)
     # From the end backwards, so that the places not yet used stay where they were.
     for index in sorted(groups, reverse=True):
         markers = [_marker(start.label) for start in groups[index]]
         last = markers[-1]
-        if index == len(stream):
+        if index == len(text.flat):
             body.append(last)
         else:
-            _insert(last, stream[index][0], body)
+            _insert(last, text.place(index), body)
         for marker in markers[:-1]:
             last.addprevious(marker)
-    for start in starts:  # figures are not in the stream: their places do not move
+    for start in starts:  # figures are not in the text: their places do not move
         if start.figure in figures:
             marker = _marker(start.label)
             figures[start.figure].addprevious(marker)
@@ -169,28 +183,64 @@ def mark_page_breaks(xhtml: str, starts: list[PageStart]) -> str:
 
 # One place in a document: an element's text or tail at a position, or an image.
 _Place = tuple[etree._Element, str, int]
+PICTURE = "\ufffc"
+COUNTED = re.compile(f"[^\\s{''.join(sorted(NOT_COUNTED))}]")  # what _count counts
 
 
-def _epub_atoms(element) -> Iterator[tuple[_Place, str]]:
-    """Every character (spaces too, for word boundaries) and every picture of the
-    counted text, in reading order, with its place."""
-    if _skipped(element):
-        return
-    if _local(element) == "img":
-        yield (element, "img", 0), "\ufffc"
-        return
-    block = _local(element) not in INLINE
-    if block:
-        yield _BOUNDARY
-    for index, char in enumerate(element.text or ""):
-        yield (element, "text", index), char
-    for child in element:
-        if isinstance(child.tag, str):
-            yield from _epub_atoms(child)
-        for index, char in enumerate(child.tail or ""):
-            yield (child, "tail", index), char
-    if block:
-        yield _BOUNDARY
+class _CountedText:
+    """The counted text of a body as one string (a space where a block opens or closes,
+    to end words; PICTURE for an image), and where each run of it came from. A long
+    chapter has a million characters: one string, not a million places."""
+
+    def __init__(self, body):
+        self.runs: list[str] = []
+        self.starts: list[int] = []  # where each run begins in the flat text
+        self.sources: list[tuple] = []  # (element, "text" | "tail" | "img" | "boundary")
+        self._length = 0
+        self._walk(body)
+        self.flat = "".join(self.runs)
+        self.counted = [match.start() for match in COUNTED.finditer(self.flat)]
+
+    def _add(self, element, where: str, run: str) -> None:
+        self.runs.append(run)
+        self.starts.append(self._length)
+        self.sources.append((element, where))
+        self._length += len(run)
+
+    def _walk(self, element) -> None:
+        if _skipped(element):
+            return
+        if _local(element) == "img":
+            self._add(element, "img", PICTURE)
+            return
+        block = _local(element) not in INLINE
+        if block:
+            self._add(None, "boundary", " ")
+        if element.text:
+            self._add(element, "text", element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                self._walk(child)
+            if child.tail:
+                self._add(child, "tail", child.tail)
+        if block:
+            self._add(None, "boundary", " ")
+
+    def place(self, index: int) -> _Place:
+        run = bisect.bisect_right(self.starts, index) - 1
+        element, where = self.sources[run]
+        return element, where, index - self.starts[run]
+
+    def position(self, offset: int) -> int:
+        """The index of the `offset`-th counted character; when that falls inside a
+        word (one the print edition hyphenated over the page turn), of the next word."""
+        flat = self.flat
+        index = self.counted[offset] if offset < len(self.counted) else len(flat)
+        while 0 < index < len(flat) and _inside_word(flat[index - 1], flat[index]):
+            index += 1
+        while index < len(flat) and flat[index].isspace():
+            index += 1
+        return index
 
 
 def _skipped(element) -> bool:
@@ -199,27 +249,8 @@ def _skipped(element) -> bool:
             or element.get(f"{{{EPUB_NS}}}type") in ("pagebreak", "landmarks", "page-list"))
 
 
-def _position(stream: list[tuple[_Place, str]], offset: int) -> int:
-    """The stream index of the `offset`-th atom; when that falls inside a word (one the
-    print edition hyphenated over the page turn), of the next word."""
-    counted, index = 0, len(stream)
-    for position, (_, char) in enumerate(stream):
-        if char.isspace() or char in NOT_COUNTED:
-            continue
-        if counted == offset:
-            index = position
-            break
-        counted += 1
-    while 0 < index < len(stream) and _inside_word(stream, index):
-        index += 1
-    while index < len(stream) and stream[index][1].isspace():
-        index += 1
-    return index
-
-
-def _inside_word(stream, index: int) -> bool:
-    before, here = stream[index - 1][1], stream[index][1]
-    return not before.isspace() and not here.isspace() and "\ufffc" not in (before, here)
+def _inside_word(before: str, here: str) -> bool:
+    return not before.isspace() and not here.isspace() and PICTURE not in (before, here)
 
 
 def _insert(marker, place: _Place, body) -> None:

@@ -146,6 +146,9 @@ class PrintStyles:
         self.fetcher = FolderFetcher(allowed)
         self.fonts = FontConfiguration()
         self.colour_profiles: dict = {}  # filled by @color-profile rules, like fonts by @font-face
+        # WeasyPrint's own picture cache, shared: a picture is read and decoded once for
+        # the whole book, however many times its chapter is laid out.
+        self.images: dict = {}
         stylesheet = styles / "print" / "book.css"
         self.css = [self.stylesheet(text) for text in (stylesheet.read_text(encoding="utf-8"),
                                                        profile.page_css())]
@@ -178,7 +181,7 @@ def lay_out_piece(styles: PrintStyles, html_text: str, place: Placement = Placem
         html = HTML(string=html_text, base_url=styles.base_url, url_fetcher=styles.fetcher)
         if corrected:
             document = html.render(stylesheets=css, font_config=styles.fonts,
-                                   color_profiles=styles.colour_profiles)
+                                   color_profiles=styles.colour_profiles, cache=styles.images)
         else:
             document = _lay_out(html, css, styles, place)
             html_text = ElementTree.tostring(html.etree_element, encoding="unicode", method="html")
@@ -208,7 +211,7 @@ def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles, place: Placement):
     padded, settling_rounds = False, 0
     for _ in range(MAX_LAYOUTS):
         document = html.render(stylesheets=css, font_config=styles.fonts,
-                               color_profiles=styles.colour_profiles)
+                               color_profiles=styles.colour_profiles, cache=styles.images)
         strays = list(stray_notes(document))
         for _, _, paragraph in strays:
             target = _with_its_heading(paragraph, parents)

@@ -18,12 +18,13 @@ import markdown
 from lxml import etree, html
 
 from . import sanitize
+from .cache import Cache, cache_key
 from .errors import Diagnostics, fail
 from .frontmatter import read_metadata, split_front_matter
 from .images import ImageProblem, inspect_image
 from .model import Book, Figure, Heading, Note, NoteRef, Part, Section
 from .paths import PathProblem, check_size, resolve_inside
-from .typography import smarten
+from .typography import convert_short, smarten
 
 EXTENSIONS = ["footnotes", "tables", "smarty", "attr_list", "sane_lists"]
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -35,9 +36,10 @@ MARKER = re.compile(f"(?:<x-figure>)?{OPEN}([NF])(\\d+)([fs]?){CLOSE}(?:</x-figu
 CREDIT_SEPARATOR = " / "
 
 
-def read_book(path: Path, strict: bool = False) -> Book:
+def read_book(path: Path, strict: bool = False, cache: Cache | None = None) -> Book:
     """The manuscript at `path`, read and checked. Every problem found is reported at
-    once; `strict` makes warnings stop the build too."""
+    once; `strict` makes warnings stop the build too. `cache` remembers the Markdown's
+    HTML, the slowest step, for the next build of the same text."""
     path = Path(path)
     diag = Diagnostics(path)
     text = _without_control_characters(_read_text(path), diag)
@@ -46,7 +48,10 @@ def read_book(path: Path, strict: bool = False) -> Book:
     source = _Source(body, body_start)
     if not body.strip():
         diag.error("the manuscript has no text after its front matter", line=body_start + 1)
-    markup = _to_html(body)
+    cache = cache or Cache(None)
+    markup_key = cache_key("markdown", markdown.__version__, repr(EXTENSIONS), body)
+    remembered = cache.get("markdown", markup_key)
+    markup = remembered.decode("utf-8") if remembered is not None else _to_html(body)
     sanitize.check_well_formed(markup, source.line_of, diag)
     root = html.fragment_fromstring(markup, create_parent="div")
     sanitize.clean(root, source.line_of, diag)
@@ -63,6 +68,8 @@ def read_book(path: Path, strict: bool = False) -> Book:
         diag.error("the manuscript has no text to publish, only notes or markup",
                    line=body_start + 1)
     diag.raise_if_errors(strict)
+    if remembered is None:  # only now: a manuscript with errors leaves no trace in the build folder
+        cache.put("markdown", markup_key, markup.encode("utf-8"))
     for warning in diag.warnings:
         _report(warning)
     assert metadata is not None  # a missing title is an error, raised above
@@ -278,7 +285,7 @@ def _inline_markdown(text: str) -> str | None:
     if not text:
         return None
     fragment = html.fragment_fromstring(
-        markdown.markdown(text, extensions=["smarty"], output_format="xhtml"), create_parent="div")
+        convert_short(text), create_parent="div")
     paragraph = fragment[0] if len(fragment) and fragment[0].tag == "p" else fragment
     return _inner_xhtml(paragraph).strip()
 

@@ -8,6 +8,7 @@ writers turn that text into files.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,7 @@ def table_of_contents(book: Book) -> list[TocEntry]:
     return entries
 
 
+@functools.cache  # one per styles folder: a book laid out in pieces renders the templates often
 def environment(styles: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(styles)),
@@ -90,9 +92,14 @@ def environment(styles: Path) -> jinja2.Environment:
 
 def labels(styles: Path, lang: str) -> dict[str, str]:
     """The words the templates print ('Contents', 'Notes' ...) in the book's language."""
-    table = yaml.safe_load((styles / "labels.yaml").read_text(encoding="utf-8"))
+    table = _label_table(styles)
     primary = lang.split("-")[0].lower()
     return {**table["en"], **table.get(primary, {}), **table.get(lang, {})}
+
+
+@functools.cache
+def _label_table(styles: Path) -> dict:
+    return yaml.safe_load((styles / "labels.yaml").read_text(encoding="utf-8"))
 
 
 def section_file(section: Section) -> str:

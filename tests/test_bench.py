@@ -1,0 +1,64 @@
+"""The benchmark's large manuscript: the same bytes every time, the size issue 6 asks for."""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pamphleteer.reader import read_book
+
+from support import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import counts, generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory) -> Path:
+    return generate(tmp_path_factory.mktemp("large"), 1)
+
+
+def test_the_generator_makes_the_same_bytes_every_time(large, tmp_path):
+    again = generate(tmp_path, 1)
+    assert again.read_bytes() == large.read_bytes()
+    for picture in sorted((large.parent / "images").iterdir()):
+        assert (tmp_path / "images" / picture.name).read_bytes() == picture.read_bytes(), picture.name
+
+
+def test_the_large_manuscript_has_the_counts_asked_for(large):
+    text = large.read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1]
+    assert len(re.findall(r"^# ", body, re.M)) == 40
+    assert len(re.findall(r"^## ", body, re.M)) == 330
+    assert len(re.findall(r"^\[\^\w+\]:", body, re.M)) == 400
+    assert len(re.findall(r"^!\[", body, re.M)) == 120
+    assert len(re.findall(r"^\|---", body, re.M)) >= 3
+    assert 110_000 <= len(body.split()) <= 130_000
+    # Section headings repeat from chapter to chapter, as in a real book.
+    headings = re.findall(r"^## (.+)$", body, re.M)
+    assert len(set(headings)) < len(headings) / 10
+
+
+def test_its_pictures_are_jpeg_png_with_transparency_and_svg_mostly_large_at_300_ppi(large):
+    pictures = sorted((large.parent / "images").iterdir())
+    kinds = {suffix: [p for p in pictures if p.suffix == suffix] for suffix in (".jpg", ".png", ".svg")}
+    assert all(len(found) == 40 for found in kinds.values())
+    rasters = [Image.open(path) for path in kinds[".jpg"] + kinds[".png"]]
+    assert all(image.mode == "RGBA" for image in rasters if image.format == "PNG")
+    large_ones = [image for image in rasters if image.size == (2400, 1600)]
+    assert len(large_ones) >= 0.75 * len(rasters)
+    assert all(round(image.info["dpi"][0]) == 300 for image in large_ones)
+
+
+def test_the_large_manuscript_reads_as_a_book_without_a_warning(large):
+    book = read_book(large, strict=True)
+    plan = counts(1)
+    assert book.has_chapters and len(book.notes) == plan.notes and len(book.figures) == plan.figures
+
+
+def test_twice_the_scale_is_twice_the_book(tmp_path):
+    double = generate(tmp_path, 2).read_text(encoding="utf-8")
+    assert len(re.findall(r"^# ", double, re.M)) == 80
+    assert len(re.findall(r"^\[\^\w+\]:", double, re.M)) == 800
