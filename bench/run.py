@@ -128,23 +128,30 @@ def bench_manuscript(manuscript: Path, work: Path, runs: int) -> dict[str, Run]:
     def empty_build() -> None:
         shutil.rmtree(build, ignore_errors=True)
 
+    def without(suffix: str):
+        return lambda: [path.unlink() for path in build.glob(f"*{suffix}")]
+
     results: dict[str, Run] = {}
     tool = [str(TOOL), "build", str(source), "-o", str(build)]
     results["epub"] = repeat(runs, empty_build, tool + ["--epub"], folder)
     results["pdf"] = repeat(runs, empty_build, tool + ["--pdf"], folder)
+    results["pdf, cache kept"] = repeat(runs, without(".pdf"), tool + ["--pdf"], folder)
+    results["epub after the pdf"] = repeat(runs, without(".epub"), tool + ["--epub"], folder)
     make = ["make", "-s", "-C", str(ROOT), f"MANUSCRIPT={source}", f"BUILD={build}"]
-    subprocess.run(make, check=True, stdout=subprocess.DEVNULL)
+    results["make -j2 (both), empty build folder"] = repeat(runs, empty_build, make + ["-j2"], folder)
     results["noop make"] = repeat(runs, lambda: None, make, folder)
     results["one-word edit: epub"] = repeat(runs, lambda: _change_one_word(source),
                                             make + ["epub"], folder)
     if shutil.which("pandoc"):
         results["pandoc epub"] = repeat(runs, lambda: None,
                                         ["pandoc", source.name, "-o", str(work / "pandoc.epub")], folder)
-    html, options = _our_print_html(source, work)
-    results["weasyprint pdf"] = repeat(runs, lambda: None, [
-        str(VENV_BIN / "weasyprint"), "-s", str(ROOT / "styles/print/book.css"),
-        "-s", str(html.with_suffix(".css")), "-u", folder.as_uri() + "/", *options,
-        str(html), str(work / "bare.pdf")], folder)
+    html, options = _our_print_html(source, work, build)
+    for what, page in (("weasyprint pdf", html), ("weasyprint pdf, our print copies",
+                                                  html.with_suffix(".copies.html"))):
+        results[what] = repeat(runs, lambda: None, [
+            str(VENV_BIN / "weasyprint"), "-s", str(ROOT / "styles/print/book.css"),
+            "-s", str(html.with_suffix(".css")), "-u", folder.as_uri() + "/", *options,
+            str(page), str(work / "bare.pdf")], folder)
     return results
 
 
@@ -162,10 +169,12 @@ def _change_one_word(source: Path) -> None:
     source.write_text(text[:paragraph] + f"Edit{_edits[0]}" + text[end:], encoding="utf-8")
 
 
-def _our_print_html(source: Path, work: Path) -> tuple[Path, list[str]]:
+def _our_print_html(source: Path, work: Path, build: Path) -> tuple[Path, list[str]]:
     """The whole book's print HTML and page CSS, as our layout hands them to WeasyPrint
     (with the contents' page numbers as wide as ours), and the options of the
-    manuscript's print profile (its PDF variant, whole fonts), for the bare run."""
+    manuscript's print profile (its PDF variant, whole fonts), for the bare run. The
+    HTML refers to the manuscript's pictures; a copy of it (.copies.html) to the
+    print-size copies our build made of them (prints.py)."""
     script = (
         "import json, sys; from pathlib import Path\n"
         "from pamphleteer.reader import read_book\n"
@@ -174,16 +183,21 @@ def _our_print_html(source: Path, work: Path) -> tuple[Path, list[str]]:
         "from pamphleteer.layout import PLACEHOLDER\n"
         "book = read_book(Path(sys.argv[1]))\n"
         "out = Path(sys.argv[2])\n"
+        "from pamphleteer.cache import Cache\n"
+        "from pamphleteer.prints import for_print\n"
         "numbers = {heading.id: PLACEHOLDER for heading in book.headings} | {'colophon': PLACEHOLDER}\n"
+        "profile = choose_profile(book, DEFAULT_STYLES)\n"
         "html = render_print(book, DEFAULT_STYLES, '2026-01-01T00:00:00Z', page_of=numbers)\n"
         "out.write_text(html, encoding='utf-8')\n"
-        "profile = choose_profile(book, DEFAULT_STYLES)\n"
+        "copies = for_print(book, profile, Cache(Path(sys.argv[3]) / '.cache'))\n"
+        "html = render_print(book, DEFAULT_STYLES, '2026-01-01T00:00:00Z', page_of=numbers, copies=copies)\n"
+        "out.with_suffix('.copies.html').write_text(html, encoding='utf-8')\n"
         "out.with_suffix('.css').write_text(profile.page_css(), encoding='utf-8')\n"
         "options = (['--pdf-variant', profile.pdf_variant] if profile.pdf_variant else [])\n"
         "options += ['--full-fonts'] if profile.full_fonts else []\n"
         "out.with_suffix('.json').write_text(json.dumps(options))\n")
     html = work / f"{source.stem}.html"
-    subprocess.run([sys.executable, "-c", script, str(source), str(html)], check=True)
+    subprocess.run([sys.executable, "-c", script, str(source), str(html), str(build)], check=True)
     return html, json.loads(html.with_suffix(".json").read_text())
 
 
@@ -205,12 +219,16 @@ def memory_curve(work: Path, scales: list[int]) -> dict[int, dict[str, Run]]:
 def budgets(large: dict[str, Run]) -> list[tuple[str, str, bool]]:
     checks = []
     if "pandoc epub" in large:
-        ratio = large["epub"].seconds / large["pandoc epub"].seconds
-        checks.append(("EPUB build ≤ 0.5 × pandoc", f"{ratio:.2f} ×", ratio <= 0.5))
-    ratio = large["pdf"].seconds / large["weasyprint pdf"].seconds
-    checks.append(("PDF build ≤ 1.05 × bare WeasyPrint", f"{ratio:.2f} ×", ratio <= 1.05))
-    peak = large["pdf"].peak_bytes / MIB
-    checks.append(("PDF peak memory ≤ 400 MiB", f"{peak:.0f} MiB", peak <= 400))
+        for case in ("epub", "epub after the pdf"):
+            ratio = large[case].seconds / large["pandoc epub"].seconds
+            checks.append((f"EPUB build ({case}) ≤ 0.5 × pandoc", f"{ratio:.2f} ×", ratio <= 0.5))
+    for case in ("pdf", "pdf, cache kept"):
+        ratio = large[case].seconds / large["weasyprint pdf"].seconds
+        copies = large[case].seconds / large["weasyprint pdf, our print copies"].seconds
+        checks.append((f"PDF build ({case}) ≤ 1.05 × bare WeasyPrint", f"{ratio:.2f} × "
+                       f"({copies:.2f} × bare WeasyPrint given our print copies)", ratio <= 1.05))
+        peak = large[case].peak_bytes / MIB
+        checks.append((f"PDF peak memory ({case}) ≤ 400 MiB", f"{peak:.0f} MiB", peak <= 400))
     noop = large["noop make"].seconds
     checks.append(("no-op make < 0.3 s", f"{noop:.2f} s", noop < 0.3))
     edit = large["one-word edit: epub"].seconds
@@ -267,7 +285,9 @@ def report(results: dict[str, dict[str, Run]], curve, runs: int) -> str:
     if large:
         overhead = large["pdf"].seconds - large["weasyprint pdf"].seconds
         lines += ["", f"Our PDF overhead on the large manuscript: {overhead:+.2f} s "
-                      "(our PDF build minus bare WeasyPrint on the same HTML)."]
+                      "(our PDF build from an empty folder minus bare WeasyPrint on the same HTML, "
+                      "with the manuscript's own pictures). Bare WeasyPrint is given the HTML of the "
+                      "whole book, our stylesheets and the profile's PDF variant and font options."]
     lines += ["", "## Memory against length", "",
               "| scale | EPUB peak (MiB) | PDF peak (MiB) | PDF time (s) |", "|---:|---:|---:|---:|"]
     for scale, run in sorted(curve.items()):

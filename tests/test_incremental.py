@@ -1,7 +1,11 @@
 """A rebuild redoes only what changed: pictures, covers and chapter layouts are
 remembered in build/.cache by the bytes that go into them."""
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -17,7 +21,9 @@ PICTURES = ["one.jpg", "two.png", "three.jpg"]
 def entries(outdir, kind) -> dict[str, float]:
     """The cache's entries of one kind, with the time each was written."""
     folder = outdir / ".cache" / kind
-    return {path.name: path.stat().st_mtime_ns for path in folder.iterdir()} if folder.is_dir() else {}
+    if not folder.is_dir():
+        return {}
+    return {path.name: path.stat().st_mtime_ns for path in folder.iterdir() if path.name != ".lock"}
 
 
 @pytest.fixture
@@ -129,3 +135,28 @@ def test_an_epub_rebuilt_after_an_edit_lays_out_only_the_changed_chapter(chapter
     assert any(b"pagebreak" in fresh.zip.read(name) for name in documents)
     for name in documents:
         assert edited.zip.read(name) == fresh.zip.read(name), name
+
+
+def afresh(timings_file) -> int:
+    return json.loads(timings_file.read_text()).get("pieces laid out afresh", 0)
+
+
+def test_an_epub_and_a_pdf_built_side_by_side_lay_each_chapter_out_once(chapters_copy, tmp_path):
+    # As `make -j2` runs them: two processes, one build folder.
+    def start(kind, out, name):
+        environment = {**os.environ, "PAMPHLETEER_TIMINGS": str(tmp_path / name)}
+        return subprocess.Popen([sys.executable, "-m", "pamphleteer", "build", str(chapters_copy),
+                                 "-o", str(out), f"--{kind}"], env=environment,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    alone = start("pdf", tmp_path / "alone", "alone.json")
+    assert alone.wait() == 0
+    together = [start("pdf", tmp_path / "out", "pdf.json"), start("epub", tmp_path / "out", "epub.json")]
+    assert [process.wait() for process in together] == [0, 0]
+    assert afresh(tmp_path / "pdf.json") + afresh(tmp_path / "epub.json") == afresh(tmp_path / "alone.json")
+    # and the EPUB marks every page of that PDF, up to its last
+    pdf_pages = len(page_texts(tmp_path / "out" / "chapters.pdf"))
+    epub = Epub(tmp_path / "out" / "chapters.epub")
+    documents = "".join(epub.zip.read(name).decode() for name in epub.zip.namelist()
+                        if name.endswith(".xhtml"))
+    assert f'id="page-{pdf_pages}"' in documents and f'id="page-{pdf_pages + 1}"' not in documents

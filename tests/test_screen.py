@@ -8,8 +8,10 @@ import pytest
 from PIL import Image
 
 from pamphleteer import screen
-from pamphleteer.build import build
+from pamphleteer.build import build, choose_profile
 from pamphleteer.cache import Cache
+from pamphleteer.prints import text_block_pixels
+from pamphleteer.render import DEFAULT_STYLES
 from pamphleteer.screen import MAX_BYTES, MAX_PIXELS, for_screens
 
 from support import Epub, draw_image, write_manuscript
@@ -108,15 +110,18 @@ def test_an_unchanged_picture_is_not_processed_again(tmp_path, monkeypatch):
         for_screens(photo((3000, 2001), quality=90), cache)
 
 
-def test_the_epub_holds_the_copies_and_the_pdf_the_originals(tmp_path):
+def test_the_epub_and_the_pdf_each_get_their_own_copy_and_the_original_stays(tmp_path):
     (tmp_path / "big.jpg").write_bytes(photo((3000, 2000), quality=92, exif=exif_with()))
     path = write_manuscript(tmp_path, "Text.\n\n![A field of noise](big.jpg \"Noise.\")\n",
                             "title: Pictures\ndate: 2026-01-01")
-    outputs = build(path, tmp_path / "out").outputs
+    built = build(path, tmp_path / "out")
+    outputs = built.outputs
     epub = Epub(outputs["epub"])
     image = opened(epub.read("images/big.jpg"))
     assert image.width * image.height <= MAX_PIXELS and not image.getexif()
     with pikepdf.open(outputs["pdf"]) as pdf:
         widths = [int(obj.Width) for obj in pdf.objects
                   if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
-    assert 3000 in widths  # print keeps every pixel
+    # print gets 300 ppi at the widest a figure is printed (prints.py), no fewer pixels
+    assert widths == [text_block_pixels(choose_profile(built.book, DEFAULT_STYLES))[0]]
+    assert opened((tmp_path / "big.jpg").read_bytes()).size == (3000, 2000)

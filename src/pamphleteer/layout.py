@@ -22,14 +22,17 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import timings
 from .cache import Cache, cache_key, files_digest
 from .model import Book
 from .pages import PageStart, PrintPages, assemble, page_firsts
+from .prints import for_print
 from .profiles import PrintProfile
 from .render import PrintPiece, print_pieces, render_print
 from .timings import stage
 
 PLACEHOLDER = "000"  # the contents' numbers before they are known: as wide as most
+RECIPE = "layout-v2"  # change it when what is remembered changes: the cache then starts afresh
 
 
 @dataclass
@@ -86,7 +89,7 @@ def _lay_out_pieces(context: _Context) -> list[tuple[PieceLayout, object]]:
     """(layout, document or None) for each piece, the contents first."""
     front, *body = print_pieces(context.book)
     page_of = {heading.id: PLACEHOLDER for heading in context.book.headings} | {"colophon": PLACEHOLDER}
-    front_pages = context.lay_out(front, 1, page_of)[0].pages
+    front_pages = context.lay_out(front, 1, page_of, document=False)[0].pages  # only its length
     for _ in range(3):
         laid_out, first_page = [], front_pages + 1
         for index, piece in enumerate(body):
@@ -117,6 +120,7 @@ class _Context:
         self.stylesheets = ((styles / "print" / "book.css").read_bytes(), profile.page_css())
         self.pictures = files_digest(book.picture_files)
         self.profile = profile
+        self.copies = for_print(book, profile, cache)  # pictures with just the pixels print needs
         self._print_styles = None
 
     @property
@@ -126,28 +130,42 @@ class _Context:
         if self._print_styles is None:
             from .pdf import PrintStyles
 
-            self._print_styles = PrintStyles(self.book, self.styles, self.profile)
+            copies = sorted({path.parent for path in self.copies.values()})
+            self._print_styles = PrintStyles(self.book, self.styles, self.profile, copies)
         return self._print_styles
 
     def lay_out(self, piece: PrintPiece, first_page: int, page_of: dict[str, str] | None = None,
-                last: bool = False) -> tuple[PieceLayout, object]:
-        """A piece's layout and, if documents are wanted, its pages. The corrections
-        hold on any page of the same side; the last piece's blank pages depend on its
-        number too."""
-        html = render_print(self.book, self.styles, self.created, piece, page_of)
-        key = cache_key(html, *self.stylesheets, self.pictures, str(first_page % 2), str(last),
+                last: bool = False, document: bool = True) -> tuple[PieceLayout, object]:
+        """A piece's layout and, if documents are wanted (and `document`), its pages. The
+        corrections hold on any page of the same side; the last piece's blank pages
+        depend on its number too."""
+        html = render_print(self.book, self.styles, self.created, piece, page_of, self.copies)
+        key = cache_key(RECIPE, html, *self.stylesheets, self.pictures, str(first_page % 2), str(last),
                         str(first_page) if last else "")
         remembered = self.cache.get("layout", key)
-        if remembered is not None and not self.documents:
+        if remembered is None:
+            # Another build (`make -j2` runs the EPUB's beside the PDF's) may be laying
+            # this piece out: wait for it, then use its result instead of doing it twice.
+            with self.cache.lock("layout"):
+                remembered = self.cache.get("layout", key)
+                if remembered is None:
+                    return self._lay_out_afresh(html, first_page, last, key)
+        if not (self.documents and document):
             return PieceLayout.from_json(remembered), None
         from .pdf import Placement, lay_out_piece
 
-        place = Placement(first_page, last)
+        layout = PieceLayout.from_json(remembered)
         with stage("lay out"):
-            if remembered is not None:
-                layout = PieceLayout.from_json(remembered)
-                return layout, lay_out_piece(self.print_styles, layout.html, place, corrected=True).document
-            result = lay_out_piece(self.print_styles, html, place)
+            laid_out = lay_out_piece(self.print_styles, layout.html, Placement(first_page, last),
+                                     corrected=True)
+        return layout, laid_out.document
+
+    def _lay_out_afresh(self, html: str, first_page: int, last: bool, key: str):
+        from .pdf import Placement, lay_out_piece
+
+        with stage("lay out"):
+            result = lay_out_piece(self.print_styles, html, Placement(first_page, last))
+        timings.count("pieces laid out afresh")
         layout = _remember(result.html, result.document)
         self.cache.put("layout", key, layout.to_json())
         return layout, result.document

@@ -140,8 +140,10 @@ class PrintStyles:
     """The stylesheets, fonts and colour profiles of one print edition, loaded once
     and shared by every piece of the book laid out with them."""
 
-    def __init__(self, book: Book, styles: Path, profile: PrintProfile):
-        allowed = [book.source.parent, styles] + ([profile.output_intent] if profile.output_intent else [])
+    def __init__(self, book: Book, styles: Path, profile: PrintProfile, more_folders: list[Path] = ()):
+        """`more_folders`: where else WeasyPrint may read (the print copies of pictures)."""
+        allowed = [book.source.parent, styles, *more_folders]
+        allowed += [profile.output_intent] if profile.output_intent else []
         self.book, self.profile = book, profile
         self.fetcher = FolderFetcher(allowed)
         self.fonts = FontConfiguration()

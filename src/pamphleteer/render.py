@@ -191,16 +191,19 @@ def print_pieces(book: Book) -> list[PrintPiece]:
 
 
 def render_print(book: Book, styles: Path = DEFAULT_STYLES, created: str | None = None,
-                 piece: PrintPiece | None = None, page_of: dict[str, str] | None = None) -> str:
+                 piece: PrintPiece | None = None, page_of: dict[str, str] | None = None,
+                 copies: dict[Path, Path] | None = None) -> str:
     """`created` is the W3C date-time the PDF's metadata gives as its creation.
     Without `piece`, the whole book in one document; `page_of` gives the page
-    number of each heading id (and of "colophon"), for the contents."""
+    number of each heading id (and of "colophon"), for the contents; `copies`
+    the picture to print instead of each (prints.py)."""
     env = environment(styles)
     whole = PrintPiece(front=True, sections=tuple(book.sections), back=True)
+    copies = copies or {}
     return env.get_template("print/book.html").render(
         book=book, meta=book.metadata, labels=labels(styles, book.metadata.lang),
         toc=table_of_contents(book), created=created, piece=piece, whole=whole,
-        page_of=page_of or {})
+        page_of=page_of or {}, picture=lambda source: copies.get(source, source).as_uri())
 
 
 def render_font_css(styles: Path, family: str, faces: list) -> str:

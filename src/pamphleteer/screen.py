@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import io
 import math
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,22 +62,8 @@ def for_screens(source: Path | bytes, cache: Cache) -> ScreenImage:
 def for_screens_all(sources: list[Path], cache: Cache) -> dict[Path, ScreenImage]:
     """`for_screens` for many image files: those not in the cache prepared in parallel."""
     unique = list(dict.fromkeys(sources))
-    missing = {}
-    for source in unique:
-        if source.suffix.lower() != ".svg":
-            data = source.read_bytes()
-            key = cache_key(RECIPE, data)
-            if cache.get("images", key) is None:
-                missing[key] = data
-    workers = min(len(missing), os.cpu_count() or 1)
-    if workers > 1:
-        # fork: the workers need nothing but _prepare, and start at once
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for key, prepared in zip(missing, pool.map(_prepare, missing.values()), strict=True):
-                cache.put("images", key, prepared)
-    elif missing:
-        for key, data in missing.items():
-            cache.put("images", key, _prepare(data))
+    rasters = {source: source.read_bytes() for source in unique if source.suffix.lower() != ".svg"}
+    cache.fill("images", _prepare, {cache_key(RECIPE, data): data for data in rasters.values()})
     return {source: for_screens(source, cache) for source in unique}
 
 

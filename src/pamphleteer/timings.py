@@ -1,7 +1,8 @@
 """Time spent in each stage of a build, for the benchmark.
 
 With PAMPHLETEER_TIMINGS=path/to/file.json in the environment, a build writes
-{"stage": seconds, ...} there when it ends (bench/run.py reads it). Without it,
+{"stage": seconds, ..., "thing counted": count} there when it ends (bench/run.py
+and the tests read it). Without it,
 nothing is recorded and nothing is written.
 """
 
@@ -25,6 +26,11 @@ def stage(name: str) -> Iterator[None]:
         yield
     finally:
         _spent[name] = _spent.get(name, 0.0) + time.perf_counter() - started
+
+
+def count(name: str) -> None:
+    """One more of something (a piece laid out, say), recorded beside the times."""
+    _spent[name] = _spent.get(name, 0) + 1
 
 
 def save() -> None:
