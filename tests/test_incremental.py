@@ -91,12 +91,18 @@ def test_a_rebuild_with_remembered_corrections_gives_the_same_pdf(chapters_copy,
     assert pdf.read_bytes() == first
 
 
+def built_then_edited(manuscript, out) -> dict[str, float]:
+    """Build the PDF, then change one word of the first chapter; the layout entries
+    the build left."""
+    build(manuscript, out, ("pdf",))
+    text = manuscript.read_text(encoding="utf-8")
+    manuscript.write_text(text.replace("Weavers shared looms", "Weavers shared frames"), encoding="utf-8")
+    return entries(out, "layout")
+
+
 def test_a_word_changed_in_one_chapter_lays_out_only_that_chapter_again(chapters_copy, tmp_path):
     out = tmp_path / "out"
-    build(chapters_copy, out, ("pdf",))
-    before = entries(out, "layout")
-    text = chapters_copy.read_text(encoding="utf-8")
-    chapters_copy.write_text(text.replace("Weavers shared looms", "Weavers shared frames"), encoding="utf-8")
+    before = built_then_edited(chapters_copy, out)
     pdf = build(chapters_copy, out, ("pdf",)).outputs["pdf"]
     assert len(entries(out, "layout").keys() - before.keys()) == 1
     assert "Weavers shared frames" in flat(" ".join(page_texts(pdf)))
@@ -123,10 +129,7 @@ def test_every_chapter_opens_on_a_right_hand_page_and_the_folios_run_on(tmp_path
 
 def test_an_epub_rebuilt_after_an_edit_lays_out_only_the_changed_chapter(chapters_copy, tmp_path):
     out = tmp_path / "out"
-    build(chapters_copy, out, ("pdf",))
-    before = entries(out, "layout")
-    text = chapters_copy.read_text(encoding="utf-8")
-    chapters_copy.write_text(text.replace("Weavers shared looms", "Weavers shared frames"), encoding="utf-8")
+    before = built_then_edited(chapters_copy, out)
     edited = Epub(build(chapters_copy, out, ("epub",)).outputs["epub"])
     assert len(entries(out, "layout").keys() - before.keys()) == 1
     # and its page markers are the ones a whole new layout gives

@@ -59,8 +59,10 @@ def for_print(book: Book, profile: PrintProfile, cache: Cache) -> dict[Path, Pat
 
 
 def _upright_size(image: Image.Image) -> tuple[int, int]:
-    """The size once turned as its EXIF orientation says (5 to 8: a quarter turn)."""
-    turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    """The size once turned as its EXIF orientation says (5 to 8: a quarter turn). Only
+    a JPEG's is read here: a PNG's EXIF may come after its pixels, and reading it would
+    decode them all (the copy is still turned upright, whatever its format)."""
+    turned = image.format == "JPEG" and image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
     return (image.height, image.width) if turned else image.size
 
 
