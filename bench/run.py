@@ -68,7 +68,8 @@ def measure(command: list[str], cwd: Path, env: dict | None = None) -> Run:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"bench: {' '.join(map(str, command))} failed:\n{errors.decode()}")
-    stages = json.loads(stages_file.read_text() or "{}") if stages_file.stat().st_size else {}
+    recorded = json.loads(stages_file.read_text()) if stages_file.stat().st_size else {}
+    stages = recorded.get("seconds", {})
     stages_file.unlink()
     return Run(seconds, peak[0], stages)
 

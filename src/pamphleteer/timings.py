@@ -1,8 +1,8 @@
 """Time spent in each stage of a build, for the benchmark.
 
 With PAMPHLETEER_TIMINGS=path/to/file.json in the environment, a build writes
-{"stage": seconds, ..., "thing counted": count} there when it ends (bench/run.py
-and the tests read it). Without it,
+{"seconds": {stage: seconds, ...}, "counts": {thing: count, ...}} there when it
+ends (bench/run.py and the tests read it). Without it,
 nothing is recorded and nothing is written.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 ENVIRONMENT = "PAMPHLETEER_TIMINGS"
 _spent: dict[str, float] = {}
+_counted: dict[str, int] = {}
 
 
 @contextmanager
@@ -30,11 +31,12 @@ def stage(name: str) -> Iterator[None]:
 
 def count(name: str) -> None:
     """One more of something (a piece laid out, say), recorded beside the times."""
-    _spent[name] = _spent.get(name, 0) + 1
+    _counted[name] = _counted.get(name, 0) + 1
 
 
 def save() -> None:
     """Write the stages' times where PAMPHLETEER_TIMINGS says, if it says."""
     target = os.environ.get(ENVIRONMENT)
     if target:
-        Path(target).write_text(json.dumps(_spent, indent=1), encoding="utf-8")
+        Path(target).write_text(json.dumps({"seconds": _spent, "counts": _counted}, indent=1),
+                                encoding="utf-8")
