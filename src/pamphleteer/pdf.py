@@ -37,6 +37,7 @@ PADDING_CLASS = "padding-page"
 MAX_LAYOUTS = 10
 SETTLING_ROUNDS = 5  # passes at placing figures; each may move several
 MIN_GAP = 0.12  # an empty foot taller than this share of the page is worth filling
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 SHRINK_LIMIT = 0.75  # a figure may shrink to three quarters of its size, no further
 
 
@@ -290,25 +291,7 @@ def _first_box(page):
 def _move_after_text(figure, parents: dict, page, gap: float) -> bool:
     """Move the figure after as many following paragraphs as fill the gap, never past
     a heading (a figure stays in its section)."""
-    parent = parents.get(figure)
-    if parent is None:
-        return False
-    heights = _block_heights(page)
-    siblings = list(parent)
-    index = siblings.index(figure)
-    filled, target = 0.0, index
-    for sibling in siblings[index + 1:]:
-        if sibling.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or sibling not in heights:
-            break
-        filled += heights[sibling]
-        target += 1
-        if filled >= gap:
-            break
-    if target == index:
-        return False
-    parent.remove(figure)
-    parent.insert(target, figure)
-    return True
+    return _move_past(figure, parents, page, gap, forward=True)
 
 
 def _block_heights(page) -> dict:
@@ -335,24 +318,34 @@ def _move_before_text(figure, parents: dict, page, needed: float) -> bool:
     """When no text follows the figure in its section, move it up instead, before as
     many paragraphs of the page it should have ended as make room for it: the figure
     then heads that page, and those paragraphs follow it."""
+    return _move_past(figure, parents, page, needed, forward=False)
+
+
+def _move_past(figure, parents: dict, page, height: float, forward: bool) -> bool:
+    """Move the figure past the paragraphs beside it on `page` (those after it when
+    `forward`, else those before) until they add up to `height`; never past a heading,
+    nor, going back, another figure. Going forward, any paragraph helps fill the gap;
+    going back, the whole height must be found or nothing moves."""
     parent = parents.get(figure)
     if parent is None:
         return False
     heights = _block_heights(page)
     siblings = list(parent)
     index = siblings.index(figure)
-    moved, target = 0.0, index
-    for sibling in reversed(siblings[:index]):
-        if sibling.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "figure") or sibling not in heights:
+    beside = siblings[index + 1:] if forward else reversed(siblings[:index])
+    stops = HEADING_TAGS if forward else (*HEADING_TAGS, "figure")
+    passed, total = 0, 0.0
+    for sibling in beside:
+        if sibling.tag in stops or sibling not in heights:
             break
-        moved += heights[sibling]
-        target -= 1
-        if moved >= needed:
+        total += heights[sibling]
+        passed += 1
+        if total >= height:
             break
-    if target == index or moved < needed:
+    if passed == 0 or (not forward and total < height):
         return False
     parent.remove(figure)
-    parent.insert(target, figure)
+    parent.insert(index + passed if forward else index - passed, figure)
     return True
 
 
@@ -375,7 +368,7 @@ def _with_its_heading(element, parents: dict):
         return element
     siblings = list(parent)
     index = siblings.index(element)
-    while index > 0 and siblings[index - 1].tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+    while index > 0 and siblings[index - 1].tag in HEADING_TAGS:
         index -= 1
     return siblings[index]
 
