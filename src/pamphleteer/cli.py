@@ -1,4 +1,4 @@
-"""The command line: `pamphleteer build` and `pamphleteer check`."""
+"""The command line: `pamphleteer build`, `booklet`, `check`, `publish` and `catalogue`."""
 
 from __future__ import annotations
 
@@ -92,6 +92,28 @@ def _parser() -> argparse.ArgumentParser:
                        help="the print profile to preflight for (default: the manuscript's, or digital)")
     check.add_argument("--styles", type=Path, default=None, help="the styles folder")
     check.set_defaults(run=_check)
+
+    publish = commands.add_parser(
+        "publish", help="build if needed, check strictly, and release a book into publish/<slug>/<version>/")
+    publish.add_argument("manuscripts", type=Path, nargs="+", help="the manuscripts, .md files")
+    publish.add_argument("-o", "--outdir", type=Path, default=Path("build"),
+                         help="where the built files are, or are built (default: build/)")
+    publish.add_argument("--to", type=Path, default=Path("publish"), dest="publish_dir",
+                         help="the release and catalogue folder (default: publish/)")
+    publish.add_argument("--profile", default=None,
+                         help="the print profile of the -print.pdf (default: the manuscript's, or press)")
+    publish.add_argument("--title", default=None,
+                         help="the catalogue's title (default: the publisher's name)")
+    publish.add_argument("--styles", type=Path, default=None, help="the styles folder")
+    publish.set_defaults(run=_publish)
+
+    catalogue = commands.add_parser(
+        "catalogue", help="make publish/index.html and the OPDS feeds again from the release records")
+    catalogue.add_argument("publish_dir", type=Path, nargs="?", default=Path("publish"),
+                           help="the publish folder (default: publish/)")
+    catalogue.add_argument("--title", default=None, help="the catalogue's title")
+    catalogue.add_argument("--styles", type=Path, default=None, help="the styles folder")
+    catalogue.set_defaults(run=_catalogue)
     return parser
 
 
@@ -137,3 +159,25 @@ def _check(args) -> int:
                    else load_profile(args.profile or DEFAULT_PROFILE, styles))
     files = [p for p in args.files if p.suffix.lower() != ".md"]
     return check_files(files, strict=args.strict, profile=profile, book=book)
+
+
+def _publish(args) -> int:
+    from .publish import publish
+    from .render import DEFAULT_STYLES
+
+    for manuscript in args.manuscripts:
+        outcome = publish(manuscript, args.outdir, args.publish_dir, args.styles or DEFAULT_STYLES,
+                          args.profile, args.title)
+        state = "published" if outcome.written else "already published, the same files: nothing to do"
+        print(f"{outcome.folder}: {state}")
+    print(f"catalogue: {args.publish_dir / 'index.html'}, {args.publish_dir / 'opds.xml'}")
+    return 0
+
+
+def _catalogue(args) -> int:
+    from .catalogue import write_catalogue
+    from .render import DEFAULT_STYLES
+
+    for path in write_catalogue(args.publish_dir, args.title, args.styles or DEFAULT_STYLES):
+        print(f"wrote {path}")
+    return 0

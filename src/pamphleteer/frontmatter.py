@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 import uuid
 from pathlib import Path
 
@@ -37,11 +38,16 @@ KEYS = {
     "print": "print",
     "certified-by": "certified-by",
     "epub-fonts": "epub-fonts",
+    "version": "version",
+    "slug": "slug",
 }
 
 # Prose shown to readers gets typographic quotes; names and codes stay as typed.
 SMARTENED = {"title", "subtitle", "description", "rights"}
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+# A version names a release folder and its files: digits first, then what a URL keeps plain.
+VERSION = re.compile(r"^[0-9][0-9A-Za-z.+-]{0,39}$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE_FORMATS = {  # strptime format -> how much of the date it gives
     "%Y": "%Y",
     "%Y-%m": "%Y-%m",
@@ -85,6 +91,8 @@ def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics) ->
         diag.error("front matter must be 'key: value' lines, such as 'title: My pamphlet'", line=2)
         return None
     fields = _canonical_keys(data, yaml_text, diag)
+    if "version" in fields:  # as written: YAML would read 1.10 as the number 1.1
+        fields["version"] = _as_written(yaml_text, "version", fields["version"])
     return _build_metadata(fields, yaml_text, manuscript, diag)
 
 
@@ -132,6 +140,8 @@ def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
         cover_image=_cover(fields.get("cover-image"), manuscript, diag, line("cover-image")),
         certified_by=_text(fields, "certified-by", diag, line),
         epub_fonts=_flag(fields, "epub-fonts", diag, line),
+        version=_version(fields.get("version"), diag, line("version")),
+        slug=_slug(fields.get("slug"), title or "", manuscript, diag, line("slug")),
         **_print_block(fields.get("print"), diag, line("print")),
     )
     return metadata if title else None
@@ -208,6 +218,52 @@ def _identifier(value, title: str, diag: Diagnostics, line: int) -> str:
     return text
 
 
+def _as_written(yaml_text: str, key: str, value):
+    """A top-level scalar's text exactly as the author typed it (without quotes)."""
+    if isinstance(value, (dict, list)):
+        return value
+    node = yaml.compose(yaml_text)
+    for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else ():
+        if str(key_node.value).lower() == key and isinstance(value_node, yaml.ScalarNode):
+            return value_node.value
+    return value
+
+
+def _version(value, diag: Diagnostics, line: int) -> str:
+    if value is None:
+        return "1.0"
+    text = str(value).strip()
+    if not VERSION.match(text):
+        diag.error(f"version '{text}' cannot name a release: write it like 1.0, 2.1 or 2026-11, "
+                   "starting with a digit, with no spaces or slashes", line=line)
+        return "1.0"
+    return text
+
+
+def _slug(value, title: str, manuscript: Path, diag: Diagnostics, line: int) -> str:
+    """The book's name in web addresses: the front matter's `slug`, else made from the
+    title; a title with no Latin letters falls back to the manuscript's file name."""
+    if value is not None:
+        text = str(value).strip()
+        if not SLUG.match(text):
+            diag.error(f"slug '{text}' must be lower-case letters, digits and single hyphens, "
+                       "such as 'rent-strike'", line=line)
+        return text
+    return slugify(title) or slugify(manuscript.stem) or "book"
+
+
+def slugify(text: str) -> str:
+    """'Mutual Aid: A Factor!' -> 'mutual-aid-a-factor'; accents dropped, at most 60 letters."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower().replace("'", ""))
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > 60 and slug:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug[:60]
+
+
 def _isbn_checks(digits: str) -> bool:
     if len(digits) == 13:
         total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
@@ -223,9 +279,9 @@ def _print_block(value, diag: Diagnostics, line: int) -> dict:
         return {}
     if isinstance(value, str):
         value = {"profile": value}
-    if not isinstance(value, dict) or set(value) - {"profile", "trim", "isbn"}:
-        diag.error("'print' takes a profile name, or 'profile:', 'trim:' and 'isbn:' lines under it",
-                   line=line)
+    if not isinstance(value, dict) or set(value) - {"profile", "trim", "isbn", "accept"}:
+        diag.error("'print' takes a profile name, or 'profile:', 'trim:', 'isbn:' and 'accept:' "
+                   "lines under it", line=line)
         return {}
     trim = value.get("trim")
     if trim is not None:
@@ -243,7 +299,21 @@ def _print_block(value, diag: Diagnostics, line: int) -> dict:
         isbn = _identifier(isbn, "", diag, line)
         isbn = isbn if isbn.startswith("urn:isbn:") else None
     return {"print_profile": str(profile) if profile else None,
-            "print_trim": str(trim) if trim else None, "print_isbn": isbn}
+            "print_trim": str(trim) if trim else None, "print_isbn": isbn,
+            "print_accept": _accepted(value.get("accept"), diag, line)}
+
+
+def _accepted(value, diag: Diagnostics, line: int) -> tuple[str, ...]:
+    """Preflight warnings the author has weighed and accepts, by code: `accept: [PRINT-020]`."""
+    if value is None:
+        return ()
+    codes = value if isinstance(value, list) else [value]
+    wrong = [str(code) for code in codes if not re.fullmatch(r"PRINT-\d{3}", str(code))]
+    if wrong:
+        diag.error(f"'accept' under 'print' lists preflight warning codes such as PRINT-020, "
+                   f"not '{wrong[0]}'", line=line)
+        return ()
+    return tuple(str(code) for code in codes)
 
 
 def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None:

@@ -30,8 +30,11 @@ class Metadata:
     print_profile: str | None = None  # the front matter's `print: {profile: ...}`
     print_trim: str | None = None  # and its `trim: ...`, overriding the profile's
     print_isbn: str | None = None  # and its `isbn: ...`: the print edition's, as urn:isbn:...
+    print_accept: tuple[str, ...] = ()  # and its `accept: [PRINT-020]`: warnings weighed and accepted
     certified_by: str | None = None  # who vouches for the EPUB's accessibility
     epub_fonts: bool = False  # embed the typeface of styles/epub/fonts.yaml in the EPUB
+    version: str = "1.0"  # the release this text is: names its folder in publish/
+    slug: str = "book"  # the book's name in publish/ and in web addresses
 
     @property
     def author_line(self) -> str:

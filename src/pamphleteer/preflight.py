@@ -7,6 +7,7 @@ code, a place and a fix.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pdfplumber
@@ -32,10 +33,17 @@ def preflight(pdf: Path, profile: PrintProfile, book: Book | None = None) -> Rep
         findings += _placement_findings(document, reader, profile)
         if profile.output_intent:
             findings += _colour_findings(document, book) + _drawing_findings(book)
+    findings = _accept(findings, book.metadata.print_accept if book else ())
     summary = f"preflight for '{profile.name}' ({profile.description}): " \
               f"{sum(f.severity == 'error' for f in findings)} errors, " \
               f"{sum(f.severity == 'warning' for f in findings)} warnings"
     return Report(pdf, summary, findings)
+
+
+def _accept(findings: list[Finding], accepted: tuple[str, ...]) -> list[Finding]:
+    """A warning the front matter accepts is still shown, as information: it fails no check."""
+    return [replace(f, severity="info", message=f"{f.message} (accepted: 'accept' under 'print')")
+            if f.severity == "warning" and f.code in accepted else f for f in findings]
 
 
 def _fonts_findings(reader: PdfReader, profile: PrintProfile) -> list[Finding]:
