@@ -1,15 +1,26 @@
 # pamphleteer: `make` sets everything up and builds the sample; `make test` runs the suite.
 # Every output is a real file target: a second `make` with nothing changed does nothing.
 
-MANUSCRIPT ?= $(firstword $(wildcard manuscript/*.md))
-NAME       := $(basename $(notdir $(MANUSCRIPT)))
+# Every manuscript: manuscript/*.md, and manuscript/<folder>/*.md for a book kept in a
+# folder of its own (MANUSCRIPT_DIR=elsewhere for another shelf). `make MANUSCRIPT=path/to/x.md` builds that one alone.
+MANUSCRIPT_DIR ?= manuscript
+MANUSCRIPTS := $(if $(MANUSCRIPT),$(MANUSCRIPT),\
+                 $(sort $(wildcard $(MANUSCRIPT_DIR)/*.md $(MANUSCRIPT_DIR)/*/*.md)))
 BUILD      ?= build
 PUBLISH    ?= publish
+name_of     = $(basename $(notdir $(1)))
+NAMES      := $(foreach m,$(MANUSCRIPTS),$(call name_of,$(m)))
+ifneq ($(words $(NAMES)),$(words $(sort $(NAMES))))
+$(error two manuscripts have the same file name ($(NAMES)): rename one, as their outputs share $(BUILD)/)
+endif
 
 VENV   := .venv
 # Ace by DAISY checks EPUB accessibility; it runs in Debian's Chromium.
 ACE    := .tools/node_modules/.bin/ace-puppeteer
 ACE_VERSION := 1.4.6
+# axe-core checks the catalogue page of publish/ in the same Chromium (make test).
+AXE    := .tools/node_modules/axe-core/axe.min.js
+AXE_VERSION := 4.14.1
 PYTHON := $(VENV)/bin/python
 TOOL   := $(VENV)/bin/pamphleteer
 SETUP  := $(VENV)/.setup-done
@@ -17,9 +28,6 @@ SETUP  := $(VENV)/.setup-done
 # What each output is made from: the manuscript, the pictures beside it, the
 # code, and the part of styles/ that format uses.
 PICTURES         := \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' -o -iname '*.svg' -o -iname '*.gif' \)
-# (Not what we wrote ourselves, should build/ or publish/ sit beside the manuscript.)
-MANUSCRIPT_FILES := $(MANUSCRIPT) $(filter-out $(BUILD)/% $(PUBLISH)/%,\
-                      $(shell find $(dir $(MANUSCRIPT)) -type f $(PICTURES) 2>/dev/null))
 CODE             := $(shell find src -name '*.py') pyproject.toml
 EPUB_STYLES      := $(shell find styles/epub styles/cover -type f) styles/labels.yaml
 PDF_STYLES       := $(shell find styles/print styles/profiles -type f) styles/labels.yaml
@@ -27,37 +35,53 @@ PDF_STYLES       := $(shell find styles/print styles/profiles -type f) styles/la
 # PROFILE=press (or kdp, lulu, ... any styles/profiles/*.yaml) builds
 # build/<name>-press.pdf; without it, the manuscript's own choice, or digital.
 PROFILE ?=
-EPUB := $(BUILD)/$(NAME).epub
-PDF  := $(BUILD)/$(NAME)$(if $(PROFILE),-$(PROFILE)).pdf
+EPUBS    := $(NAMES:%=$(BUILD)/%.epub)
+PDFS     := $(NAMES:%=$(BUILD)/%$(if $(PROFILE),-$(PROFILE)).pdf)
 # SHEET=A4 or letter (default: from the trim size); CREEP=0.1mm for thick booklets.
-BOOKLET := $(PDF:.pdf=-booklet.pdf)
+BOOKLETS := $(PDFS:.pdf=-booklet.pdf)
 
+# The rules of one book: $(1) its manuscript, $(2) its name. Its pictures are those
+# in its folder (not what we wrote ourselves, should build/ or publish/ sit there).
+define BOOK
+$(2)_FILES := $(1) $$(filter-out $(BUILD)/% $(PUBLISH)/%,$$(shell find $(dir $(1)) -type f $(PICTURES) 2>/dev/null))
+
+$(BUILD)/$(2).epub: $$($(2)_FILES) $$(CODE) $$(EPUB_STYLES) $$(PDF_STYLES) | $$(SETUP)
+	$$(TOOL) build $(1) -o $(BUILD) --epub
+
+$(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf: $$($(2)_FILES) $$(CODE) $$(PDF_STYLES) | $$(SETUP)
+	$$(TOOL) build $(1) -o $(BUILD) --pdf $(if $(PROFILE),--profile $(PROFILE))
+
+check-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf
+	$$(TOOL) check --strict --print $(if $(PROFILE),--profile $(PROFILE)) $(1) $$^
+
+publish-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf
+	$$(TOOL) publish $(1) -o $(BUILD) --to $(PUBLISH) $(if $(PROFILE),--profile $(PROFILE)) \
+	  $(if $(CATALOGUE_TITLE),--title "$(CATALOGUE_TITLE)")
+
+preview-$(2): $(BUILD)/$(2).pdf
+	$$(PYTHON) -m pamphleteer.preview $$< $(BUILD)/preview$(if $(word 2,$(NAMES)),/$(2))
+endef
+$(foreach m,$(MANUSCRIPTS),$(eval $(call BOOK,$(m),$(call name_of,$(m)))))
 
 .DEFAULT_GOAL := all
-.PHONY: all epub pdf booklet check test lint publish preview clean distclean help setup ace bench
+.PHONY: all epub pdf booklet check test lint publish preview clean distclean help setup ace bench \
+        $(NAMES:%=check-%) $(NAMES:%=publish-%) $(NAMES:%=preview-%)
 
 # The PDF first: the EPUB marks where the print pages begin, and reads them from
 # the layout the PDF build leaves in $(BUILD)/.cache (or lays the book out itself).
-all: $(PDF) $(EPUB) ## set up, then build the PDF and the EPUB of MANUSCRIPT
+all: $(PDFS) $(EPUBS) ## set up, then build the PDF and the EPUB of every manuscript (make -j: side by side)
 
-epub: $(EPUB) ## build the EPUB (and the cover for stores, $(BUILD)/<name>-cover.jpg) only
-pdf: $(PDF)   ## build the PDF only
+epub: $(EPUBS) ## build the EPUBs (and the covers for stores, $(BUILD)/<name>-cover.jpg) only
+pdf: $(PDFS)   ## build the PDFs only
 
-$(EPUB): $(MANUSCRIPT_FILES) $(CODE) $(EPUB_STYLES) $(PDF_STYLES) | $(SETUP)
-	$(TOOL) build $(MANUSCRIPT) -o $(BUILD) --epub
+booklet: $(BOOKLETS) ## the PDF imposed two-up for an office printer: print double-sided, flip on the short edge
 
-$(PDF): $(MANUSCRIPT_FILES) $(CODE) $(PDF_STYLES) | $(SETUP)
-	$(TOOL) build $(MANUSCRIPT) -o $(BUILD) --pdf $(if $(PROFILE),--profile $(PROFILE))
+$(BUILD)/%-booklet.pdf: $(BUILD)/%.pdf
+	$(TOOL) booklet $< -o $@ $(if $(SHEET),--sheet $(SHEET)) $(if $(CREEP),--creep $(CREEP))
 
-booklet: $(BOOKLET) ## the PDF imposed two-up for an office printer: print double-sided, flip on the short edge
+check: $(NAMES:%=check-%) ## EPUBCheck, Ace, and preflight of each PDF for its print profile (warnings fail too)
 
-$(BOOKLET): $(PDF)
-	$(TOOL) booklet $(PDF) -o $@ $(if $(SHEET),--sheet $(SHEET)) $(if $(CREEP),--creep $(CREEP))
-
-check: $(EPUB) $(PDF) ## EPUBCheck, and preflight of the PDF for its print profile (warnings fail too)
-	$(TOOL) check --strict --print $(if $(PROFILE),--profile $(PROFILE)) $(MANUSCRIPT) $(EPUB) $(PDF)
-
-test: $(SETUP) $(ACE) ## run the whole test suite (EPUBCheck and Ace included) and the linter
+test: $(SETUP) $(ACE) $(AXE) ## run the whole test suite (EPUBCheck, Ace and axe included) and the linter
 	$(VENV)/bin/ruff check src tests bench
 	$(PYTHON) -m pytest
 
@@ -79,27 +103,16 @@ $(BENCH_SETUP): pyproject.toml | $(SETUP)
 lint: $(SETUP) ## ruff only
 	$(VENV)/bin/ruff check src tests bench
 
-# A published file is never replaced by different bytes under the same name: a
-# reader may already have it, and its checksum is on record.
-publish: $(EPUB) $(PDF) ## copy the built files into publish/ with a SHA256SUMS file (never overwrites)
-	mkdir -p $(PUBLISH)
-	@for built in $(EPUB) $(PDF); do \
-	  published=$(PUBLISH)/$$(basename $$built); \
-	  if [ -e "$$published" ] && ! cmp -s "$$built" "$$published"; then \
-	    echo "make publish: $$published is already published with other content: give this edition a new date or version in the front matter, or move the old file away yourself" >&2; \
-	    exit 1; \
-	  fi; \
-	done
-	cp $(EPUB) $(PDF) $(PUBLISH)/
-	cd $(PUBLISH) && sha256sum $(notdir $(EPUB)) $(notdir $(PDF)) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
-	cd $(PUBLISH) && sha256sum -c SHA256SUMS
+# A release is never changed: publish/<slug>/<version>/ is written once, whole, after
+# the strict checks pass; the same files again do nothing, other files are refused.
+# CATALOGUE_TITLE= names the catalogue (default: the publisher).
+publish: $(NAMES:%=publish-%) ## check strictly, then release each book into publish/ and update the catalogue
 
-preview: $(PDF) ## render the first PDF pages to PNG in build/preview/
-	$(PYTHON) -m pamphleteer.preview $(PDF) $(BUILD)/preview
+preview: $(NAMES:%=preview-%) ## render the first PDF pages to PNG in build/preview/
 
 setup: $(SETUP) ## install system packages (as root) and the Python environment
 
-ace: $(ACE) ## install Ace by DAISY (npm) and Chromium (Debian), for make check and make test
+ace: $(ACE) $(AXE) ## install Ace by DAISY and axe-core (npm) and Chromium (Debian), for make check and make test
 
 # Nothing is downloaded at run time: no Electron, no Puppeteer browser; Ace uses
 # Debian's Chromium through PUPPETEER_EXECUTABLE_PATH.
@@ -113,6 +126,10 @@ $(ACE):
 	cd .tools && ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
 	  npm install --no-audit --no-fund --loglevel=error @daisy/ace@$(ACE_VERSION)
 	test -x $@ && touch $@
+
+$(AXE): | $(ACE)
+	cd .tools && npm install --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
+	test -f $@ && touch $@
 
 # Debian packages the build needs from the system: the book typeface, Java for
 # EPUBCheck, Pango and HarfBuzz for WeasyPrint, and a CMYK ICC profile for PDF/X
@@ -146,4 +163,4 @@ distclean: clean ## also remove the Python environment and the installed tools
 
 help: ## list the targets
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 20
-	@echo "  MANUSCRIPT=path/to/other.md builds another manuscript (default: $(MANUSCRIPT))"
+	@echo "  MANUSCRIPT=path/to/other.md builds that manuscript alone (default: all of $(MANUSCRIPTS))"

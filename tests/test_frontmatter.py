@@ -115,3 +115,21 @@ def test_unknown_key_is_a_warning_naming_the_nearest_key(tmp_path, capsys):
     m = meta(tmp_path, "title: T\nsubtitel: Oops")
     assert m.subtitle is None
     assert "unknown front matter key 'subtitel' (did you mean 'subtitle'?)" in capsys.readouterr().err
+
+
+def test_version_is_kept_as_written(tmp_path):
+    assert meta(tmp_path / "a", "title: T").version == "1.0"
+    assert meta(tmp_path / "b", "title: T\nversion: 1.10").version == "1.10"  # not the number 1.1
+    assert meta(tmp_path / "c", "title: T\nversion: '2026-11'").version == "2026-11"
+    assert meta(tmp_path / "d", "title: T\nversion: 2").version == "2"
+
+
+@pytest.mark.parametrize(("front", "slug"), [
+    ("title: Many Hands", "many-hands"),
+    ("title: \"Don't Mourn -- Organise!\"", "dont-mourn-organise"),
+    ("title: Éducation populaire", "education-populaire"),
+    ("title: Война и мир", "test"),  # no Latin letters: the manuscript's file name
+    ("title: Many Hands\nslug: hands", "hands"),
+])
+def test_slug_from_the_title_or_the_front_matter(tmp_path, front, slug):
+    assert meta(tmp_path, front).slug == slug

@@ -1,6 +1,5 @@
 """The Makefile: real file dependencies, so make only redoes what changed."""
 
-import hashlib
 import shutil
 import subprocess
 
@@ -68,31 +67,23 @@ def test_a_changed_image_rebuilds_both(built):
     assert not is_up_to_date("pdf", variables, "-W", image)
 
 
-def test_publish_copies_outputs_with_checksums(built):
-    folder, variables = built
-    result = make("publish", **variables)
+def test_make_builds_every_manuscript_of_the_shelf(tmp_path):
+    for name in ("one.md", "two/two.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("---\ntitle: A\n---\nText.\n")
+    result = make("-n", "all", MANUSCRIPT_DIR=tmp_path, BUILD=tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    publish = folder / "publish"
-    sums = dict(reversed(line.split("  ")) for line in (publish / "SHA256SUMS").read_text().splitlines())
-    assert set(sums) == {"chapters.epub", "chapters.pdf"}
-    for name, digest in sums.items():
-        assert hashlib.sha256((publish / name).read_bytes()).hexdigest() == digest
+    for name in ("one", "two"):
+        assert f"{tmp_path / name}" in result.stdout and f"{tmp_path}/out/{name}.epub" not in result.stderr
 
 
-def test_publish_refuses_to_replace_a_published_file_with_other_content(built, tmp_path):
-    folder, variables = built
-    assert make("publish", **variables).returncode == 0
-    published = {p.name: p.read_bytes() for p in (folder / "publish").iterdir()}
-    assert make("publish", **variables).returncode == 0  # the same content again: fine
-    changed = tmp_path / "changed"
-    shutil.copytree(folder, changed, ignore=shutil.ignore_patterns("out", "publish"))
-    text = (changed / "chapters.md").read_text()
-    (changed / "chapters.md").write_text(text.replace("date: March 2025", "date: April 2025", 1))
-    result = make("publish", MANUSCRIPT=changed / "chapters.md", BUILD=changed / "out",
-                  PUBLISH=folder / "publish")
+def test_two_manuscripts_with_one_name_are_refused(tmp_path):
+    for name in ("a/x.md", "b/x.md"):
+        (tmp_path / name).parent.mkdir(parents=True)
+        (tmp_path / name).write_text("---\ntitle: A\n---\nText.\n")
+    result = make("-n", "all", MANUSCRIPT_DIR=tmp_path)
     assert result.returncode != 0
-    assert "is already published with other content: give this edition a new date or version" in result.stderr
-    assert {p.name: p.read_bytes() for p in (folder / "publish").iterdir()} == published
+    assert "two manuscripts have the same file name" in result.stderr
 
 
 def test_no_target_touches_the_manuscript_or_its_pictures(built):

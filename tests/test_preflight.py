@@ -1,5 +1,7 @@
 """Preflight: each finding a printer would make, provoked on purpose."""
 
+import shutil
+
 import pikepdf
 import pytest
 from pypdf import PdfReader
@@ -122,3 +124,14 @@ def test_every_profile_embeds_every_font(tmp_path, name):
     pdf = build(path, tmp_path / "out", ("pdf",), profile=name).outputs["pdf"]
     report = preflight(pdf, profile(name))
     assert not [f for f in report.findings if f.code in ("PRINT-001", "PRINT-002")]
+
+
+def test_a_warning_accepted_in_the_front_matter_is_information(low_res, tmp_path):
+    book, pdfs = low_res
+    accepting = write_manuscript(tmp_path, book.source.read_text().split("---\n", 2)[2],
+                                 "title: Low resolution\nprint:\n  accept: [PRINT-020, PRINT-010]")
+    shutil.copytree(book.source.parent / "images", tmp_path / "images")
+    report = preflight(pdfs["press"], profile("press"), read_book(accepting))
+    assert ("PRINT-020", "info") in codes(report)
+    assert ("PRINT-010", "error") in codes(report)  # an error cannot be accepted
+    assert "0 warnings" in report.summary

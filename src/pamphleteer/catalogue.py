@@ -175,7 +175,8 @@ def root_feed(titles: list[Title], name: str) -> bytes:
     feed = _feed(_catalogue_id(name), name, _feed_updated(titles), "opds.xml", titles)
     ET.SubElement(feed, _atom("link"), rel="alternate", type="text/html", href="index.html")
     for entry in titles:
-        element = _entry(feed, entry.latest, entry.latest.identifier, base="")
+        # The entry's id names this entry; dc:identifier names the book (OPDS 1.2, 5.1).
+        element = _entry(feed, entry.latest, _version_id(entry.latest.identifier, "newest"), base="")
         _link(element, "related", f"{entry.slug}/opds.xml", ACQUISITION_FEED,
               f"All versions of {entry.latest.title}")
     return _serialize(feed)
@@ -224,6 +225,7 @@ def _entry(feed: ET.Element, release: Release, entry_id: str, base: str) -> ET.E
         ET.SubElement(entry, _atom("category"), term=subject, label=subject)
     if record.get("description"):
         ET.SubElement(entry, _atom("summary"), type="text").text = record["description"]
+    _link(entry, "alternate", f"{base}index.html#{release.slug}", "text/html")  # Atom: content or this
     for kind, rel in (("cover", IMAGE), ("thumbnail", THUMBNAIL)):
         if release.file(kind):
             _link(entry, rel, base + release.href(kind), "image/jpeg")

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,8 +66,9 @@ def editions(book: Book, built: dict[str, Path]) -> list[Edition]:
 
 
 def make_release(book: Book, built: dict[str, Path], publish: Path, print_profile: str,
-                 when: dt.datetime | None = None) -> Outcome:
-    """Publish the checked, built files of `book` (keys as in `editions`)."""
+                 check: Callable[[], None] = lambda: None, when: dt.datetime | None = None) -> Outcome:
+    """Publish the built files of `book` (keys as in `editions`). `check` runs only when
+    there is something new to publish, and stops it by raising."""
     folder = release_folder(publish, book)
     _refuse_another_book(folder.parent, book)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +83,7 @@ def make_release(book: Book, built: dict[str, Path], publish: Path, print_profil
         if folder.exists():
             _same_or_refuse(folder, files, book)
             return Outcome(folder, written=False)
+        check()
         os.chmod(staging, 0o755)
         os.rename(staging, folder)  # atomic: the whole release appears at once
         return Outcome(folder, written=True)
