@@ -5,7 +5,7 @@
 # folder of its own (MANUSCRIPT_DIR=elsewhere for another shelf). `make MANUSCRIPT=path/to/x.md` builds that one alone.
 MANUSCRIPT_DIR ?= manuscript
 MANUSCRIPTS := $(if $(MANUSCRIPT),$(MANUSCRIPT),\
-                 $(sort $(wildcard $(MANUSCRIPT_DIR)/*.md $(MANUSCRIPT_DIR)/*/*.md)))
+                 $(sort $(filter-out %/README.md,$(wildcard $(MANUSCRIPT_DIR)/*.md $(MANUSCRIPT_DIR)/*/*.md))))
 BUILD      ?= build
 PUBLISH    ?= publish
 name_of     = $(basename $(notdir $(1)))
@@ -58,7 +58,7 @@ publish-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf
 	$$(TOOL) publish $(1) -o $(BUILD) --to $(PUBLISH) $(if $(PROFILE),--profile $(PROFILE)) \
 	  $(if $(CATALOGUE_TITLE),--title "$(CATALOGUE_TITLE)")
 
-preview-$(2): $(BUILD)/$(2).pdf
+preview-$(2): $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf
 	$$(PYTHON) -m pamphleteer.preview $$< $(BUILD)/preview$(if $(word 2,$(NAMES)),/$(2))
 endef
 $(foreach m,$(MANUSCRIPTS),$(eval $(call BOOK,$(m),$(call name_of,$(m)))))

@@ -100,7 +100,7 @@ def test_title_gets_typographic_quotes(tmp_path):
     ("title: T\nprint:\n  isbn: 978-3-16-148410-9", "wrong check digit", 3),
     ("title: T\nprint:\n  isbn: urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427",
      "must be the print edition's ISBN", 3),
-    ("title: T\nprint:\n  paper: cream", "'isbn:' lines under it", 3),
+    ("title: T\nprint:\n  paper: cream", "'isbn:' and 'accept:' lines under it", 3),
 ])
 def test_bad_front_matter_is_reported_with_its_line(tmp_path, front, message, line):
     with pytest.raises(PamphleteerError) as caught:

@@ -173,6 +173,40 @@ def test_publishing_changed_text_under_the_same_version_is_refused(shelf, tmp_pa
     assert snapshot(root / "publish") == published
 
 
+def test_the_same_book_built_afresh_elsewhere_is_the_same_release(shelf, tmp_path):
+    """Another checkout, another build folder: the same bytes, so nothing to publish."""
+    root, variables, *_ = shelf
+    published = snapshot(root / "publish")
+    shutil.copytree(root / "manuscript", tmp_path / "elsewhere")
+    result = make("publish", **{**variables, "MANUSCRIPT": tmp_path / "elsewhere" / "alder.md",
+                                "BUILD": tmp_path / "fresh-build"})
+    assert result.returncode == 0, result.stderr
+    assert "alder-and-ash/1.0: already published, the same files: nothing to do" in result.stdout
+    assert snapshot(root / "publish") == published
+
+
+def test_a_damaged_release_is_reported_not_taken_as_the_same(shelf, tmp_path):
+    root, variables, *_ = shelf
+    copy = tmp_path / "publish"
+    shutil.copytree(root / "publish", copy)
+    (copy / "birch" / "1.1" / "birch-1.1.pdf").write_bytes(b"%PDF-1.7 truncated")
+    result = make("publish", **{**variables, "MANUSCRIPT": root / "manuscript" / "birch.md",
+                                "PUBLISH": copy})
+    assert result.returncode != 0
+    assert "birch-1.1.pdf is missing or damaged" in result.stderr
+
+
+def test_a_retitled_book_keeps_its_slug(shelf, tmp_path):
+    root, variables, *_ = shelf
+    front, body = BOOKS["birch.md"]
+    retitled = write_book(tmp_path, "birch.md", front.replace("title: Birch", "title: The Birch Tree")
+                          + "\nidentifier: " + record(root, "birch", "1.0")["identifier"]
+                          + "\nversion: 2", body)
+    result = make("publish", **{**variables, "MANUSCRIPT": retitled})
+    assert result.returncode != 0
+    assert "add 'slug: birch' to the front matter" in result.stderr
+
+
 def test_a_book_failing_the_strict_checks_is_not_published(shelf, tmp_path):
     root, variables, *_ = shelf
     published = snapshot(root / "publish")
@@ -294,7 +328,9 @@ def test_the_catalogue_page_shows_each_title_in_its_language(page):
 # --- Versions ---------------------------------------------------------------------
 
 def test_versions_sort_as_numbers():
-    assert sorted(["1.10", "1.9", "2", "1.0"], key=version_key) == ["1.0", "1.9", "1.10", "2"]
+    versions = ["1.10", "1.9", "2", "1.0", "1.0.1", "2026-11", "2026-11.1", "1"]
+    assert sorted(versions, key=version_key) == [
+        "1", "1.0", "1.0.1", "1.9", "1.10", "2", "2026-11", "2026-11.1"]
 
 
 @pytest.mark.parametrize(("version", "after"), [("1.0", "1.1"), ("1.9", "1.10"), ("2", "3"),

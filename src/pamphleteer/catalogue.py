@@ -10,20 +10,16 @@ any time, on any copy of publish/ (`pamphleteer catalogue publish/`).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
-import os
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import fail
 from .output import write_atomically
-from .release import RECORD, read_record
+from .release import RECORD, publish_lock, read_record
 from .render import DEFAULT_STYLES, environment, labels
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -33,7 +29,7 @@ ACQUISITION_FEED = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 OPEN_ACCESS = "http://opds-spec.org/acquisition/open-access"
 IMAGE = "http://opds-spec.org/image"
 THUMBNAIL = "http://opds-spec.org/image/thumbnail"
-DOWNLOADS = ("epub", "pdf", "print-pdf", "booklet-pdf")  # in the order readers are offered them
+DOWNLOADS = ("epub", "pdf", "print-pdf", "booklet-pdf")  # in the order the page offers them
 REQUIRED = ("title", "identifier", "language", "version", "slug", "published", "files")
 
 
@@ -73,7 +69,7 @@ class Title:
 
 def write_catalogue(publish: Path, title: str | None = None, styles: Path = DEFAULT_STYLES) -> list[Path]:
     """Write index.html, opds.xml and each title's opds.xml from the release records."""
-    with _locked(publish):
+    with publish_lock(publish):
         titles = read_titles(publish)
         name = title or catalogue_title(titles)
         written = [write_atomically(publish / "index.html", index_page(titles, name, styles).encode()),
@@ -81,19 +77,6 @@ def write_catalogue(publish: Path, title: str | None = None, styles: Path = DEFA
         for entry in titles:
             written.append(write_atomically(publish / entry.slug / "opds.xml", title_feed(entry, name)))
     return written
-
-
-@contextlib.contextmanager
-def _locked(publish: Path) -> Iterator[None]:
-    """One catalogue writer at a time (`make -j publish`); the lock is on the folder itself,
-    so no lock file is left in what gets copied to the web server."""
-    publish.mkdir(parents=True, exist_ok=True)
-    handle = os.open(publish, os.O_RDONLY)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
 
 
 def read_titles(publish: Path) -> list[Title]:
@@ -107,34 +90,20 @@ def read_titles(publish: Path) -> list[Title]:
                        "copy of publish/", record_file)
         path = record_file.parent.relative_to(publish).as_posix()
         by_slug.setdefault(record_file.parent.parent.name, []).append(Release(path, record))
-    titles = [Title(slug, sorted(releases, key=_newest_first)) for slug, releases in by_slug.items()]
-    return sorted(titles, key=lambda t: (_negated(t.latest.published), t.latest.title))
+    titles = sorted((Title(slug, _newest_first(releases)) for slug, releases in by_slug.items()),
+                    key=lambda t: t.latest.title)
+    return sorted(titles, key=lambda t: t.latest.published, reverse=True)
 
 
-def _newest_first(release: Release) -> tuple:
-    return tuple(_negated(part) for part in version_key(release.version)) + (
-        _negated(release.published),)
+def _newest_first(releases: list[Release]) -> list[Release]:
+    return sorted(releases, key=lambda r: (version_key(r.version), r.published), reverse=True)
 
 
 def version_key(version: str) -> tuple:
-    """1.10 after 1.9, 2 after 1.12: numbers compared as numbers, the rest as text."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", version) if part)
-
-
-class _negated:
-    """Sorts in the reverse order of what it holds, whatever its type."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def __lt__(self, other: _negated) -> bool:
-        mine, theirs = self.value, other.value
-        if type(mine) is not type(theirs):  # a number sorts after text, as in 1.0 and 1.0b
-            return isinstance(mine, int)
-        return mine > theirs
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _negated) and self.value == other.value
+    """1.10 after 1.9, 2 after 1.12, 1.0.1 after 1.0: numbers compared as numbers, the rest
+    as text (a number after text, so 1.0 comes after 1.0-rc, alas, and 1.0b after 1.0)."""
+    return tuple((1, int(part)) if part.isdigit() else (0, part)
+                 for part in re.split(r"(\d+)", version) if part)
 
 
 def catalogue_title(titles: list[Title]) -> str:
@@ -229,7 +198,7 @@ def _entry(feed: ET.Element, release: Release, entry_id: str, base: str) -> ET.E
     for kind, rel in (("cover", IMAGE), ("thumbnail", THUMBNAIL)):
         if release.file(kind):
             _link(entry, rel, base + release.href(kind), "image/jpeg")
-    for download in release.downloads:
+    for download in sorted(release.downloads, key=lambda d: d["format"] == "pdf"):
         link = _link(entry, OPEN_ACCESS, base + download["href"], download["media_type"],
                      FORMAT_NAMES[download["format"]])
         link.set("length", str(download["size"]))

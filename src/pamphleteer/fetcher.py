@@ -23,12 +23,19 @@ class ForbiddenResource(FatalURLFetchingError):
 
 
 class FolderFetcher(URLFetcher):
-    def __init__(self, allowed: list[Path]):
-        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
+    def __init__(self, allowed: list[Path], pictures: dict[str, Path] | None = None):
+        """`pictures`: the file behind each `picture:` address of the print HTML."""
+        super().__init__(allowed_protocols={"file", "data", "picture"}, fail_on_errors=True)
         self.allowed = [folder.resolve() for folder in allowed]
+        self.pictures = pictures or {}
 
     def fetch(self, url: str, headers=None):
         scheme = urlsplit(url).scheme.lower()
+        if scheme == "picture":
+            if url not in self.pictures:
+                raise ForbiddenResource(url, "not a picture of this book")
+            url = self.pictures[url].as_uri()
+            scheme = "file"
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file":

@@ -130,8 +130,7 @@ class _Context:
         if self._print_styles is None:
             from .pdf import PrintStyles
 
-            copies = sorted({path.parent for path in self.copies.values()})
-            self._print_styles = PrintStyles(self.book, self.styles, self.profile, copies)
+            self._print_styles = PrintStyles(self.book, self.styles, self.profile, self.copies)
         return self._print_styles
 
     def lay_out(self, piece: PrintPiece, first_page: int, page_of: dict[str, str] | None = None,

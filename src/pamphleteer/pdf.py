@@ -29,6 +29,7 @@ from .fetcher import FolderFetcher, ForbiddenResource
 from .model import Book
 from .output import write_atomically
 from .profiles import PrintProfile
+from .render import picture_files
 
 POINTS_PER_MM = 72 / 25.4
 
@@ -141,12 +142,14 @@ class PrintStyles:
     """The stylesheets, fonts and colour profiles of one print edition, loaded once
     and shared by every piece of the book laid out with them."""
 
-    def __init__(self, book: Book, styles: Path, profile: PrintProfile, more_folders: list[Path] = ()):
-        """`more_folders`: where else WeasyPrint may read (the print copies of pictures)."""
-        allowed = [book.source.parent, styles, *more_folders]
+    def __init__(self, book: Book, styles: Path, profile: PrintProfile,
+                 copies: dict[Path, Path] | None = None):
+        """`copies`: the print copy of each picture that has one (prints.py)."""
+        copies = copies or {}
+        allowed = [book.source.parent, styles, *sorted({path.parent for path in copies.values()})]
         allowed += [profile.output_intent] if profile.output_intent else []
         self.book, self.profile = book, profile
-        self.fetcher = FolderFetcher(allowed)
+        self.fetcher = FolderFetcher(allowed, picture_files(book, copies))
         self.fonts = FontConfiguration()
         self.colour_profiles: dict = {}  # filled by @color-profile rules, like fonts by @font-face
         # WeasyPrint's own picture cache, shared: a picture is read and decoded once for

@@ -67,7 +67,8 @@ def plan_release(book: Book, build_dir: Path, styles: Path, asked: str | None) -
     files = {"epub": build_dir / f"{book.stem}.epub",
              "cover": build_dir / f"{book.stem}-cover.jpg",
              "pdf": digital, "print-pdf": printed,
-             "booklet-pdf": digital.with_name(f"{digital.stem}-booklet.pdf")}
+             # Its own name: `make booklet SHEET=letter` must not change what is released.
+             "booklet-pdf": digital.with_name(f"{digital.stem}-release-booklet.pdf")}
     return Plan(book, chosen, files, {"pdf": digital_option, "print-pdf": print_option})
 
 
@@ -91,7 +92,8 @@ def build_stale(plan: Plan, build_dir: Path, styles: Path) -> None:
 
 def _newest_input(book: Book, styles: Path) -> float:
     inputs = [book.source, *book.picture_files, *PACKAGE.glob("*.py"),
-              *(path for path in styles.rglob("*") if path.is_file())]
+              *(path for path in styles.rglob("*")
+                if path.is_file() and "catalogue" not in path.relative_to(styles).parts)]
     return max(path.stat().st_mtime for path in inputs)
 
 

@@ -11,14 +11,16 @@ files it is refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import io
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,12 +67,25 @@ def editions(book: Book, built: dict[str, Path]) -> list[Edition]:
     return [Edition(kind, built[kind], name, media_type) for kind, name, media_type in kinds]
 
 
+@contextlib.contextmanager
+def publish_lock(publish: Path) -> Iterator[None]:
+    """One writer at a time in publish/ (`make -j publish`); the lock is on the folder itself,
+    so no lock file is left in what gets copied to the web server."""
+    publish.mkdir(parents=True, exist_ok=True)
+    handle = os.open(publish, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
 def make_release(book: Book, built: dict[str, Path], publish: Path, print_profile: str,
                  check: Callable[[], None] = lambda: None, when: dt.datetime | None = None) -> Outcome:
     """Publish the built files of `book` (keys as in `editions`). `check` runs only when
     there is something new to publish, and stops it by raising."""
     folder = release_folder(publish, book)
-    _refuse_another_book(folder.parent, book)
+    _refuse_another_book(publish, book)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=folder.parent))
     try:
@@ -84,8 +99,13 @@ def make_release(book: Book, built: dict[str, Path], publish: Path, print_profil
             _same_or_refuse(folder, files, book)
             return Outcome(folder, written=False)
         check()
-        os.chmod(staging, 0o755)
-        os.rename(staging, folder)  # atomic: the whole release appears at once
+        _sync(staging)
+        with publish_lock(publish):  # another book may have taken the slug or version meanwhile
+            _refuse_another_book(publish, book)
+            if folder.exists():
+                _same_or_refuse(folder, files, book)
+                return Outcome(folder, written=False)
+            os.rename(staging, folder)  # atomic: the whole release appears at once
         return Outcome(folder, written=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -158,14 +178,28 @@ def _sha256(path: Path) -> str:
 
 
 def _write(path: Path, text: str | bytes) -> None:
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    path.write_bytes(data)
-    os.chmod(path, 0o644)
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+
+
+def _sync(staging: Path) -> None:
+    """On disk before the rename, so a crash cannot leave a release of empty files."""
+    for path in [*staging.iterdir(), staging]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        handle = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
 
 
 def _same_or_refuse(folder: Path, files: list[dict], book: Book) -> None:
     """A published release stays as it is: the same files again is fine, others are not."""
     published = read_record(folder / RECORD).get("files", [])
+    for entry in published:  # what is on disk, not only what the record says
+        path = folder / entry["name"]
+        if not path.is_file() or _sha256(path) != entry["sha256"]:
+            raise fail(f"{display_path(path)} is missing or damaged (its SHA-256 differs from "
+                       "release.json): restore it from your copy of publish/")
     have = {entry["name"]: entry["sha256"] for entry in published}
     want = {entry["name"]: entry["sha256"] for entry in files}
     if have != want:
@@ -177,14 +211,21 @@ def _same_or_refuse(folder: Path, files: list[dict], book: Book) -> None:
                    _front_matter_line(book, "version"))
 
 
-def _refuse_another_book(title_folder: Path, book: Book) -> None:
-    """publish/<slug>/ belongs to one book: another with the same slug must choose its own."""
-    for record_file in sorted(title_folder.glob(f"*/{RECORD}")):
-        identifier = read_record(record_file).get("identifier")
-        if identifier != book.metadata.identifier:
-            raise fail(f"{display_path(title_folder)} holds another book ({identifier}); give this "
-                       f"one a 'slug:' of its own in the front matter, such as "
-                       f"'{book.metadata.slug}-2'", book.source, _front_matter_line(book, "slug"))
+def _refuse_another_book(publish: Path, book: Book) -> None:
+    """publish/<slug>/ belongs to one book, and a book to one slug: a retitled book keeps
+    its old slug, and another book with the same slug must choose its own."""
+    meta = book.metadata
+    for record_file in sorted(publish.glob(f"[!.]*/[!.]*/{RECORD}")):
+        record = read_record(record_file)
+        slug, identifier = record_file.parent.parent.name, record.get("identifier")
+        if slug == meta.slug and identifier != meta.identifier:
+            raise fail(f"{display_path(record_file.parent.parent)} holds another book ({identifier}); "
+                       f"give this one a 'slug:' of its own in the front matter, such as "
+                       f"'{meta.slug}-2'", book.source, _front_matter_line(book, "slug"))
+        if slug != meta.slug and identifier == meta.identifier:
+            raise fail(f"this book is published as {display_path(record_file.parent.parent)}: "
+                       f"add 'slug: {slug}' to the front matter to keep its versions together",
+                       book.source, _front_matter_line(book, "slug"))
 
 
 def read_record(path: Path) -> dict:

@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import yaml
@@ -203,7 +204,24 @@ def render_print(book: Book, styles: Path = DEFAULT_STYLES, created: str | None 
     return env.get_template("print/book.html").render(
         book=book, meta=book.metadata, labels=labels(styles, book.metadata.lang),
         toc=table_of_contents(book), created=created, piece=piece, whole=whole,
-        page_of=page_of or {}, picture=lambda source: copies.get(source, source).as_uri())
+        page_of=page_of or {}, picture=lambda source: picture_url(book, source, copies.get(source)))
+
+
+def picture_url(book: Book, source: Path, copy: Path | None = None) -> str:
+    """A picture's address in the print HTML: the same wherever the manuscript and build/
+    are, since WeasyPrint names each picture in the PDF after its address, and a
+    release must be the same bytes when built again elsewhere. The fetcher maps it back."""
+    if copy is not None:
+        return f"picture:print-copy/{quote(copy.name)}"
+    return f"picture:{quote(source.resolve().relative_to(book.source.parent.resolve()).as_posix())}"
+
+
+def picture_files(book: Book, copies: dict[Path, Path] | None = None) -> dict[str, Path]:
+    """Each picture address of the print HTML, and the file it stands for."""
+    copies = copies or {}
+    pictures = {picture_url(book, source): source for source in book.picture_files}
+    pictures.update({picture_url(book, source, copy): copy for source, copy in copies.items()})
+    return pictures
 
 
 def render_font_css(styles: Path, family: str, faces: list) -> str:
