@@ -45,13 +45,15 @@ class Cache:
             write_atomically(self.folder / kind / key, data)
 
     @contextlib.contextmanager
-    def lock(self, kind: str) -> Iterator[None]:
+    def lock(self, kind: str, key: str = "") -> Iterator[None]:
         """Held by one process at a time, while it makes an entry of `kind`, so that two
-        builds side by side make each entry once: the second waits, then finds it."""
+        builds side by side make each entry once: the second waits, then finds it. With
+        a `key`, only builds making entries of keys alike wait (one lock per first two
+        letters), so two books built side by side (`make -j`) do not wait for each other."""
         if self.folder is None:
             yield
             return
-        path = self.folder / kind / ".lock"
+        path = self.folder / ".locks" / f"{kind}{'-' + key[:2] if key else ''}"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a") as file:
             fcntl.flock(file, fcntl.LOCK_EX)

@@ -145,7 +145,7 @@ class _Context:
         if remembered is None:
             # Another build (`make -j2` runs the EPUB's beside the PDF's) may be laying
             # this piece out: wait for it, then use its result instead of doing it twice.
-            with self.cache.lock("layout"):
+            with self.cache.lock("layout", key):
                 remembered = self.cache.get("layout", key)
                 if remembered is None:
                     return self._lay_out_afresh(html, first_page, last, key)
