@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from weasyprint.urls import FatalURLFetchingError
@@ -10,10 +11,10 @@ from pamphleteer.build import build
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.fetcher import FolderFetcher, ForbiddenResource
 from pamphleteer.reader import read_book
-from pamphleteer.render import DEFAULT_STYLES, labels, table_of_contents
+from pamphleteer.render import DEFAULT_STYLES, labels, picture_files, table_of_contents
 from pamphleteer.typography import smarten
 
-from support import ROOT, write_manuscript
+from support import ROOT, draw_image, write_manuscript
 
 
 def test_labels_follow_the_language_and_fall_back_to_english():
@@ -74,3 +75,27 @@ def test_a_stylesheet_cannot_pull_in_a_file_from_elsewhere(tmp_path):
         build(path, tmp_path / "out", ("pdf",), styles)
     assert "refused to read file:///etc/hostname" in str(caught.value)
     assert not (tmp_path / "out" / "test.pdf").exists()
+
+
+def test_a_picture_address_reads_only_the_file_it_stands_for(tmp_path):
+    (tmp_path / "leaf.png").write_bytes(b"leaf")
+    fetcher = FolderFetcher([tmp_path], {"picture:leaf.png": tmp_path / "leaf.png",
+                                         "picture:passwd": Path("/etc/passwd")})
+    response = fetcher("picture:leaf.png")
+    assert response.read() == b"leaf"
+    response.close()
+    with pytest.raises(ForbiddenResource):
+        fetcher("picture:other.png")  # not a picture of the book
+    with pytest.raises(ForbiddenResource):
+        fetcher("picture:passwd")  # still only inside the allowed folders
+
+
+def test_picture_addresses_do_not_depend_on_where_the_book_is(tmp_path):
+    """WeasyPrint names each picture in the PDF after its address: a release built in
+    another checkout must give the same bytes."""
+    addresses = []
+    for where in ("one", "two/deeper"):
+        path = write_manuscript(tmp_path / where, "![A leaf](images/leaf.png)\n")
+        draw_image(path.parent / "images" / "leaf.png", size=(300, 200))
+        addresses.append(sorted(picture_files(read_book(path))))
+    assert addresses[0] == addresses[1] == ["picture:images/leaf.png"]
