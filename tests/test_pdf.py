@@ -188,3 +188,11 @@ def test_the_text_starts_on_a_right_hand_page_after_the_contents(any_book):
     page = next(n for n, t in enumerate(texts, start=1) if first_words in t)
     assert page % 2 == 1 and page >= 3
     assert "Contents" not in texts[page - 1]
+
+
+def test_the_authors_cover_is_printed_as_page_one(chapters):
+    """The cover goes to WeasyPrint by its picture: address, like the figures."""
+    with pdfplumber.open(chapters.pdf) as pdf:
+        (image,) = pdf.pages[0].images
+        assert tuple(image["srcsize"]) == (1000, 1600)
+        assert image["width"] >= pdf.pages[0].width * 0.99  # the whole page
