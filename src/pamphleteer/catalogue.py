@@ -53,8 +53,7 @@ class Release:
 
     @property
     def downloads(self) -> list[dict]:
-        return [{**entry, "href": f"{self.path}/{entry['name']}"}
-                for kind in DOWNLOADS if (entry := self.file(kind))]
+        return [{**entry, "href": self.href(kind)} for kind in DOWNLOADS if (entry := self.file(kind))]
 
 
 @dataclass(frozen=True)
@@ -122,19 +121,18 @@ def index_page(titles: list[Title], name: str, styles: Path = DEFAULT_STYLES) ->
 
 
 def human_size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1000 or unit == "MB":
-            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}".replace(".0 ", " ")
-        size /= 1000
-    return ""
+    """556610 -> '556.6 KB', 689000 -> '689 KB'."""
+    if size < 1000:
+        return f"{size} bytes"
+    value, unit = (size / 1000, "KB") if size < 1_000_000 else (size / 1_000_000, "MB")
+    return f"{value:.1f} {unit}".replace(".0 ", " ")
 
 
 def human_day(stamp: str) -> str:
     """'2026-11-24T10:00:00Z' or '2026-11' as a reader writes it: '24 November 2026'."""
-    parts = stamp[:10].split("-")
-    formats = {1: "%Y", 2: "%B %Y", 3: "%-d %B %Y"}
-    return dt.datetime.strptime("-".join(parts), "-".join(["%Y", "%m", "%d"][:len(parts)])).strftime(
-        formats[len(parts)])
+    parts = [int(part) for part in stamp[:10].split("-")]
+    day = dt.date(*parts, *[1] * (3 - len(parts)))
+    return day.strftime(("%Y", "%B %Y", "%-d %B %Y")[len(parts) - 1])
 
 
 # --- The OPDS feeds ------------------------------------------------------------------

@@ -47,12 +47,18 @@ def write_epub(book: Book, rendering: EpubRendering, cover: ScreenImage,
     return write_atomically(path, _zip(entries, build_time(book)))
 
 
+def source_date_epoch() -> dt.datetime | None:
+    """The time SOURCE_DATE_EPOCH fixes for reproducible builds, if it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
+
+
 def build_time(book: Book) -> dt.datetime:
     """The moment the book claims it was made: SOURCE_DATE_EPOCH, else its date, else the
     time the manuscript was last saved. Never the clock: a rebuild must give the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed
     day = book.metadata.first_day
     if day is not None:
         return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)

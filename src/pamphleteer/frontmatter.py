@@ -104,7 +104,7 @@ def _canonical_keys(data: dict, yaml_text: str, diag: Diagnostics) -> dict:
             near = difflib.get_close_matches(str(key), list(KEYS), n=1)
             hint = f"did you mean '{near[0]}'?" if near else "it is ignored"
             diag.warning(f"unknown front matter key '{key}' ({hint})",
-                         line=_key_line(yaml_text, str(key)))
+                         line=key_line(yaml_text, str(key)))
             continue
         fields[name] = value
     return fields
@@ -114,7 +114,7 @@ def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
                     diag: Diagnostics) -> Metadata | None:
     def line(key: str) -> int:
         synonyms = [k for k, name in KEYS.items() if name == key]
-        return min((_key_line(yaml_text, k) for k in synonyms), key=lambda n: n if n > 1 else 10**9)
+        return min((key_line(yaml_text, k) for k in synonyms), key=lambda n: n if n > 1 else 10**9)
 
     title = _text(fields, "title", diag, line)
     if not title and "title" not in fields:
@@ -340,7 +340,7 @@ def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None
     return path
 
 
-def _key_line(yaml_text: str, key: str) -> int:
+def key_line(yaml_text: str, key: str) -> int:
     """The manuscript line of a top-level key (the front matter starts on line 2)."""
     for i, text in enumerate(yaml_text.split("\n")):
         if re.match(rf"{re.escape(key)}\s*:", text, flags=re.IGNORECASE):

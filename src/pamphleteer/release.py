@@ -27,7 +27,9 @@ from pathlib import Path
 from PIL import Image
 
 from . import __version__
+from .epub import source_date_epoch
 from .errors import display_path, fail
+from .frontmatter import key_line, split_front_matter
 from .model import Book
 
 RECORD = "release.json"
@@ -113,10 +115,7 @@ def make_release(book: Book, built: dict[str, Path], publish: Path, print_profil
 
 def publication_time() -> dt.datetime:
     """When this release is made: SOURCE_DATE_EPOCH if set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def release_record(book: Book, files: list[dict], print_profile: str,
@@ -249,10 +248,6 @@ def next_version(version: str) -> str:
 
 
 def _front_matter_line(book: Book, key: str) -> int:
-    for number, line in enumerate(book.source.read_text(encoding="utf-8").split("\n")[1:], start=2):
-        if line.startswith(f"{key}:"):
-            return number
-        if line.rstrip() in ("---", "..."):
-            break
-    return 1
+    yaml_text, _, _ = split_front_matter(book.source.read_text(encoding="utf-8"))
+    return key_line(yaml_text or "", key)
 
