@@ -36,22 +36,26 @@ def make_cover(book: Book, styles: Path, cache: Cache | None = None) -> bytes:
     key = cache_key("cover", html, *(path.read_bytes() for path in sorted((styles / "cover").iterdir())))
     drawn = cache.get("covers", key)
     if drawn is None:
-        drawn = draw_cover(html, styles)
+        drawn = _raster(cover_pdf(book, styles))
         cache.put("covers", key, drawn)
     return drawn
 
 
-def draw_cover(html: str, styles: Path) -> bytes:
-    """Render the cover's HTML (from `styles/cover/cover.html`) to a JPEG, COVER_WIDTH
-    pixels wide."""
-    # Imported here: an EPUB rebuild with the cover cached never loads them.
-    import pypdfium2
-    from weasyprint import HTML
+def cover_pdf(book: Book, styles: Path) -> bytes:
+    """The generated cover as a one-page PDF, laid out from `styles/cover/cover.html`."""
+    from weasyprint import HTML  # imported here: an EPUB rebuild with the cover cached never loads it
 
     from .fetcher import FolderFetcher
 
+    html = render_cover(book, styles)
     fetcher = FolderFetcher([styles])
-    pdf = HTML(string=html, base_url=(styles / "cover").as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, base_url=(styles / "cover").as_uri() + "/", url_fetcher=fetcher).write_pdf()
+
+
+def _raster(pdf: bytes) -> bytes:
+    """The cover's PDF as a JPEG, COVER_WIDTH pixels wide."""
+    import pypdfium2
+
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]
