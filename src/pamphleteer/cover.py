@@ -2,8 +2,8 @@
 
 A generated cover is an HTML page laid out by WeasyPrint at the size stores
 ask for (1600 × 2560 px) and rasterized with PDFium, so its design is edited
-like every other template. Beside the EPUB goes a copy at exactly that size,
-for the stores' upload forms.
+like every other template; `coverfit` sets its text as large as fits. Beside
+the EPUB goes a copy at exactly that size, for the stores' upload forms.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from .cache import Cache, cache_key
+from .coverfit import fitted_cover
 from .errors import Problem
 from .model import Book
 from .output import write_atomically
@@ -23,6 +24,9 @@ from .render import render_cover
 COVER_WIDTH, COVER_HEIGHT = 1600, 2560  # what Apple, Kobo, Google and KDP recommend
 MIN_STORE_WIDTH = 1400  # Apple's minimum; a smaller cover is blurred by scaling up
 RATIO_TOLERANCE = 0.03
+# Change it when drawing or fitting (coverfit.py) changes: the cache then starts afresh.
+# The key holds the cover's HTML as designed: the fitted one follows from it by these rules.
+RECIPE = "cover-v2"
 
 
 def make_cover(book: Book, styles: Path, cache: Cache | None = None) -> bytes:
@@ -33,25 +37,24 @@ def make_cover(book: Book, styles: Path, cache: Cache | None = None) -> bytes:
         return given.read_bytes()
     cache = cache or Cache(None)
     html = render_cover(book, styles)
-    key = cache_key("cover", html, *(path.read_bytes() for path in sorted((styles / "cover").iterdir())))
+    key = cache_key(RECIPE, html, *(path.read_bytes() for path in sorted((styles / "cover").iterdir())))
     drawn = cache.get("covers", key)
     if drawn is None:
-        drawn = draw_cover(html, styles)
+        drawn = _raster(cover_pdf(book, styles))
         cache.put("covers", key, drawn)
     return drawn
 
 
-def draw_cover(html: str, styles: Path) -> bytes:
-    """Render the cover's HTML (from `styles/cover/cover.html`) to a JPEG, COVER_WIDTH
-    pixels wide."""
-    # Imported here: an EPUB rebuild with the cover cached never loads them.
+def cover_pdf(book: Book, styles: Path) -> bytes:
+    """The generated cover as a one-page PDF, laid out from `styles/cover/cover.html`
+    with its text at the largest sizes that fit (`coverfit`)."""
+    return fitted_cover(book, styles).write_pdf()
+
+
+def _raster(pdf: bytes) -> bytes:
+    """The cover's PDF as a JPEG, COVER_WIDTH pixels wide."""
     import pypdfium2
-    from weasyprint import HTML
 
-    from .fetcher import FolderFetcher
-
-    fetcher = FolderFetcher([styles])
-    pdf = HTML(string=html, base_url=(styles / "cover").as_uri() + "/", url_fetcher=fetcher).write_pdf()
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]

@@ -229,10 +229,11 @@ def render_font_css(styles: Path, family: str, faces: list) -> str:
     return environment(styles).get_template("epub/fonts.css").render(family=family, faces=faces)
 
 
-def render_cover(book: Book, styles: Path = DEFAULT_STYLES) -> str:
+def render_cover(book: Book, styles: Path = DEFAULT_STYLES, fit: object | None = None) -> str:
+    """`fit`: the sizes and breaks the cover's text is set with (`coverfit.Fit`); None: as designed."""
     env = environment(styles)
     return env.get_template("cover/cover.html").render(
-        book=book, meta=book.metadata, labels=labels(styles, book.metadata.lang))
+        book=book, meta=book.metadata, labels=labels(styles, book.metadata.lang), fit=fit)
 
 
 def _section_title(book: Book, section: Section) -> str:
