@@ -105,7 +105,7 @@ def test_pipe_tables_lists_and_links(tmp_path):
     body = ("| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n1. first\n2. second\n\n"
             "A [link](https://example.org/).\n")
     html = text_of(book_of(tmp_path, body).sections[0])
-    for tag in ("<table>", "<td>1</td>", "<ul>", "<ol>", '<a href="https://example.org/">link</a>'):
+    for tag in ("<table>", ">1</td>", "<ul>", "<ol>", '<a href="https://example.org/">link</a>'):
         assert tag in html
 
 

@@ -19,7 +19,7 @@ one document at the end. Three things follow:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import timings
@@ -89,17 +89,32 @@ def _lay_out_pieces(context: _Context) -> list[tuple[PieceLayout, object]]:
     """(layout, document or None) for each piece, the contents first."""
     front, *body = print_pieces(context.book)
     page_of = {heading.id: PLACEHOLDER for heading in context.book.headings} | {"colophon": PLACEHOLDER}
-    front_pages = context.lay_out(front, 1, page_of, document=False)[0].pages  # only its length
+    front_pages = _lay_out_front(context, front, page_of, document=False)[0].pages  # only its length
     for _ in range(3):
         laid_out, first_page = [], front_pages + 1
         for index, piece in enumerate(body):
             laid_out.append(context.lay_out(piece, first_page, last=index == len(body) - 1))
             first_page += laid_out[-1][0].pages
-        contents = context.lay_out(front, 1, _page_numbers(laid_out, front_pages))
+        contents = _lay_out_front(context, front, _page_numbers(laid_out, front_pages))
         if contents[0].pages == front_pages:
             break
         front_pages = contents[0].pages  # the numbers made the contents longer
     return [contents, *laid_out]
+
+
+def _lay_out_front(context: _Context, front: PrintPiece, page_of: dict[str, str],
+                   document: bool = True) -> tuple[PieceLayout, object]:
+    """The front matter. A contents that runs a little onto another page is set a
+    little closer, if that saves the page (and the blank one after it)."""
+    normal = context.lay_out(front, 1, page_of, document=document)
+    if _contents_pages(normal[0]) < 2:
+        return normal
+    tight = context.lay_out(replace(front, tight_contents=True), 1, page_of, document=document)
+    return tight if tight[0].pages < normal[0].pages else normal
+
+
+def _contents_pages(layout: PieceLayout) -> int:
+    return sum(1 for first in layout.firsts if first and first.part == "contents")
 
 
 def _page_numbers(pieces: list[tuple[PieceLayout, object]], pages_before: int) -> dict[str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import markdown
 from lxml import etree, html
 
-from . import sanitize
+from . import sanitize, tables
 from .cache import Cache, cache_key
 from .errors import Diagnostics, fail
 from .frontmatter import read_metadata, split_front_matter
@@ -54,6 +54,7 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None) -> B
     markup = remembered.decode("utf-8") if remembered is not None else _to_html(body)
     sanitize.check_well_formed(markup, source.line_of, diag)
     root = html.fragment_fromstring(markup, create_parent="div")
+    tables.mark_columns(root)  # before the sanitizer drops the cells' styles
     sanitize.clean(root, source.line_of, diag)
     _check_links(root, path.parent, source, diag)
     _finish_typography(root)

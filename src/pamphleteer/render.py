@@ -178,6 +178,7 @@ class PrintPiece:
     front: bool = False
     sections: tuple[Section, ...] = ()
     back: bool = False
+    tight_contents: bool = False  # the contents set a little closer (layout.py decides)
 
 
 def print_pieces(book: Book) -> list[PrintPiece]:
