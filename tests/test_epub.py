@@ -2,9 +2,11 @@
 
 import hashlib
 import io
+import re
+from urllib.parse import quote
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageColor
 
 from pamphleteer.build import build
 from pamphleteer.checks import check_epub
@@ -208,3 +210,28 @@ def test_every_document_in_the_spine_has_a_title_and_something_to_read(any_book)
         assert "".join(document.xpath("//x:head/x:title/text()", namespaces=NS)).strip(), href
         body = document.xpath("//x:body", namespaces=NS)[0]
         assert "".join(body.itertext()).strip() or body.xpath(".//x:img", namespaces=NS), href
+
+
+def test_pictures_with_any_file_names_get_valid_unique_addresses_and_pass_epubcheck(tmp_path):
+    colours = {"my photo.png": "#aa0000", "my_photo.png": "#00aa00", "sub/my photo.png": "#0000aa",
+               "café.png": "#aaaa00", "Cafe\u0301.png": "#00aaaa", "a#b.png": "#aa00aa",
+               "100%.png": "#555555", "why?.png": "#aa5500", "写真.png": "#0055aa", "cover.jpg": "#55aa00"}
+    for name, colour in colours.items():
+        draw_image(tmp_path / name, size=(300, 200), colour=colour)
+    body = "".join(f"![Picture {n}](<{quote(name)}>)\n\n" for n, name in enumerate(colours, start=1))
+    epub_path = build(write_manuscript(tmp_path, body, "title: Names\ndate: 2026-01-01"),
+                      tmp_path / "out", ("epub",)).outputs["epub"]
+    epub = Epub(epub_path)
+    images = [item["href"] for item in epub.manifest().values() if item["media-type"].startswith("image/")]
+    assert len(images) == len(colours) + 1  # and the cover
+    assert all(re.fullmatch(r"images/[a-z0-9-]+\.(png|jpg)", href) for href in images), images
+    assert len({href.casefold() for href in images}) == len(images)
+    text = next(href for href in epub.spine() if href.startswith("section-"))
+    for (name, colour), img in zip(colours.items(), epub.xhtml(text).xpath("//x:img", namespaces=NS),
+                                   strict=True):
+        assert img.get("src") in images, name
+        with Image.open(io.BytesIO(epub.read(img.get("src")))) as picture:  # its own picture
+            seen = picture.convert("RGB").getpixel((150, 100))
+            assert max(abs(a - b) for a, b in zip(seen, ImageColor.getrgb(colour), strict=True)) < 8, name
+    report = check_epub(epub_path)
+    assert [str(f) for f in report.findings if f.severity in ("error", "warning")] == []

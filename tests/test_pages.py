@@ -6,6 +6,7 @@ import pytest
 
 from pamphleteer import build as build_module
 from pamphleteer.build import build
+from pamphleteer.checks import check_epub
 from pamphleteer.pages import PageStart, mark_page_breaks
 
 from support import EPUB_TYPE, NS, Epub, page_texts, write_manuscript
@@ -98,6 +99,22 @@ def test_an_epub_after_its_pdf_reuses_the_layout(tmp_path, monkeypatch):
     assert [label for label, _ in page_list(epub)] == [str(n) for n in range(1, len(page_texts(pdf)) + 1)]
 
 
+def test_a_contents_over_two_print_pages_is_marked_inside_its_entries_and_passes_epubcheck(tmp_path):
+    body = "".join(f"## Heading number {n} of a long list\n\nText {n}.\n\n" for n in range(1, 41))
+    outputs = build(write_manuscript(tmp_path, body, "title: Long contents\ndate: 2026-01-01"),
+                    tmp_path / "out").outputs
+    epub, pages = Epub(outputs["epub"]), [squeeze(text) for text in page_texts(outputs["pdf"])]
+    in_contents = [(label, href) for label, href in page_list(epub) if href.startswith("nav.xhtml#")]
+    assert len(in_contents) >= 2  # the page with the heading "Contents", and the one after it
+    for label, href in in_contents[1:]:
+        _, marker = epub.element_by_href("", href)
+        link = marker.getparent()
+        assert link.tag == f"{{{NS['x']}}}a" and link.getparent().tag == f"{{{NS['x']}}}li", label
+        assert text_after(marker)[:16] in pages[int(label) - 1], label
+    report = check_epub(outputs["epub"])
+    assert [str(f) for f in report.findings if f.severity in ("error", "warning")] == []
+
+
 # ---- the markers, one behaviour at a time, on tiny documents ----------------------
 
 def mark(body: str, *starts: PageStart) -> str:
@@ -132,6 +149,16 @@ def test_a_marker_never_goes_inside_a_heading():
 def test_a_marker_stays_inside_a_list_item():
     result = mark("<ol><li>First.</li><li>Second.</li></ol>", PageStart("3", "x", 6))
     assert result == f'<ol><li>First.</li><li>{SPAN}id="page-3" aria-label="3"/>Second.</li></ol>'
+
+
+def test_a_marker_in_the_contents_stays_inside_the_entrys_link():
+    # EPUB 3.3: a list item of a nav holds exactly an a (or span), then an optional ol.
+    body = ('<nav epub:type="toc"><h1>Contents</h1><ol><li><a href="a.xhtml">One</a></li>'
+            '<li><a href="b.xhtml"><em>Two</em></a><ol><li><a href="c.xhtml">Three</a></li></ol></li>'
+            '</ol></nav>')
+    result = mark(body, PageStart("3", "x", 11), PageStart("4", "x", 14))
+    assert f'<li><a href="b.xhtml">{SPAN}id="page-3" aria-label="3"/><em>Two</em></a>' in result
+    assert f'<li><a href="c.xhtml">{SPAN}id="page-4" aria-label="4"/>Three</a></li>' in result
 
 
 def test_note_calls_and_notes_are_not_counted():

@@ -5,7 +5,7 @@ import random
 
 import pikepdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from pamphleteer import screen
 from pamphleteer.build import build, choose_profile
@@ -83,8 +83,8 @@ def test_a_cmyk_jpeg_becomes_rgb():
     buffer = io.BytesIO()
     Image.new("CMYK", (200, 100), (0, 200, 200, 0)).save(buffer, "JPEG")
     image = opened(for_screens(buffer.getvalue(), Cache(None)).data)
-    assert image.mode == "RGB"
-    red, green, blue = image.getpixel((100, 50))
+    assert image.mode == "RGB" or image.mode == "P" and image.palette.mode == "RGB"  # one colour: a palette
+    red, green, blue = image.convert("RGB").getpixel((100, 50))
     assert red > 200 and green < 100 and blue < 100
 
 
@@ -125,3 +125,42 @@ def test_the_epub_and_the_pdf_each_get_their_own_copy_and_the_original_stays(tmp
     # print gets 300 ppi at the widest a figure is printed (prints.py), no fewer pixels
     assert widths == [text_block_pixels(choose_profile(built.book, DEFAULT_STYLES))[0]]
     assert opened((tmp_path / "big.jpg").read_bytes()).size == (3000, 2000)
+
+
+def flat_drawing(size=(2400, 1600), palette=False) -> bytes:
+    """A diagram as drawing programs export it: four flat colours, hard edges, no
+    antialiasing; many lines and outlines, so many edges."""
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    rng = random.Random(3)
+    inks = ["black", "#c0392b", "#2e86c1"]
+    for _ in range(300):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        draw.line([x, y, x + rng.randrange(-400, 400), y + rng.randrange(-400, 400)],
+                  fill=rng.choice(inks), width=rng.choice([1, 2, 3, 5]))
+    for _ in range(40):
+        x, y = rng.randrange(size[0] - 200), rng.randrange(size[1] - 200)
+        draw.rectangle([x, y, x + rng.randrange(10, 200), y + rng.randrange(10, 200)],
+                       outline=rng.choice(inks), width=2)
+    if palette:
+        image = image.quantize(4, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("palette", [False, True], ids=["rgb", "palette"])
+def test_a_four_colour_drawing_stays_a_png_with_every_pixel_as_drawn(palette):
+    original = flat_drawing(palette=palette)
+    result = for_screens(original, Cache(None))
+    assert result.media_type == "image/png" and result.extension == ".png"
+    image = opened(result.data)
+    assert image.size == (2400, 1600)
+    assert image.convert("RGB").tobytes() == opened(original).convert("RGB").tobytes()
+    assert len(result.data) <= len(original)  # no bigger than the author's own file
+
+
+def test_a_drawing_over_four_megapixels_is_scaled_and_stays_a_png():
+    result = for_screens(flat_drawing(size=(3000, 2000)), Cache(None))
+    image = opened(result.data)
+    assert result.media_type == "image/png" and image.width * image.height <= MAX_PIXELS

@@ -269,18 +269,25 @@ def _insert(marker, place: _Place, body) -> None:
 def _climb(marker, body) -> None:
     """A marker that begins an element goes before it instead: between paragraphs
     rather than inside one, and never inside a heading, whose text it would join.
-    It climbs while it is also the start of the parent, as far as the body."""
+    It climbs while it is also the start of the parent, as far as the body; but it
+    stays in a contents entry's link, since a navigation document's list item may
+    hold nothing else before it (EPUB 3.3: exactly an `a` or `span`, then an `ol`)."""
     while marker.getparent() is not body:
         parent = marker.getparent()
         grandparent = parent.getparent()
         if (marker.getprevious() is not None or (parent.text or "").strip()
-                or _local(grandparent) in NO_PHRASING):
+                or _local(grandparent) in NO_PHRASING or _is_nav_entry(grandparent)):
             return
         rest = marker.tail
         parent.remove(marker)  # lxml moves the tail with the element: give it back
         parent.text = (parent.text or "") + (rest or "") or None
         marker.tail = None
         parent.addprevious(marker)
+
+
+def _is_nav_entry(element) -> bool:
+    """A list item of a `nav`: its label (`a` or `span`) must be its first child."""
+    return _local(element) == "li" and any(_local(a) == "nav" for a in element.iterancestors())
 
 
 def _marker(label: str):

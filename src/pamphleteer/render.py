@@ -18,6 +18,7 @@ import jinja2
 import yaml
 from lxml import etree
 
+from .frontmatter import slugify
 from .model import Book, Figure, Heading, NoteRef, Section
 from .pages import PrintPages, mark_page_breaks, marker_id
 
@@ -124,7 +125,7 @@ def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES,
     env = environment(styles)
     files_of_parts = part_files(book)
     parts = {file: part for part, file in files_of_parts.items()}
-    images = _epub_image_names(book, extensions or {})
+    images = _epub_image_names(book, extensions or {}, taken=cover_name)
     files = {section.id: section_file(section) for section in book.sections}
     targets = _epub_link_targets(book)
     env.filters["epub_links"] = lambda xhtml: _rewrite_links(xhtml, targets)
@@ -241,19 +242,26 @@ def _section_title(book: Book, section: Section) -> str:
     return section.heading.text if section.heading else book.metadata.title
 
 
-def _epub_image_names(book: Book, extensions: dict[Path, str]) -> dict[Path, str]:
-    """A file name in the EPUB for each image, unique even if two folders share a name."""
+def _epub_image_names(book: Book, extensions: dict[Path, str], taken: str) -> dict[Path, str]:
+    """A file name in the EPUB for each image, also its address in the XHTML and the
+    manifest: so only lower-case ASCII letters, digits and hyphens ('My photo é.png' ->
+    'my-photo-e.png'), which every reading system and EPUBCheck take as a URL as it is.
+    Unique, even where two folders share a name or two names clean up alike, and
+    never `taken` (the cover's)."""
     names: dict[Path, str] = {}
+    used = {taken}
     for figure in book.figures:
         if figure.source in names:
             continue
-        stem = figure.source.stem
-        suffix = extensions.get(figure.source, figure.source.suffix.lower())
+        stem = slugify(figure.source.stem) or "picture"  # a name with no Latin letters
+        extension = slugify(extensions.get(figure.source, figure.source.suffix))
+        suffix = f".{extension}" if extension else ""
         name, n = f"images/{stem}{suffix}", 1
-        while name in names.values():
+        while name in used:
             n += 1
             name = f"images/{stem}-{n}{suffix}"
         names[figure.source] = name
+        used.add(name)
     return names
 
 
