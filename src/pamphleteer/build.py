@@ -18,6 +18,7 @@ from .epub import build_time, cover_file_name, write_epub
 from .fonts import embed_fonts
 from .model import Book
 from .pages import PrintPages
+from .prints import warn_about_crops
 from .profiles import DEFAULT_PROFILE, PrintProfile, load_profile, parse_trim
 from .reader import read_book
 from .render import DEFAULT_STYLES, render_epub, render_font_css
@@ -50,6 +51,7 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
     if "pdf" in formats:
         chosen = choose_profile(book, styles, profile)
         name = f"{book.stem}-{profile}.pdf" if profile else f"{book.stem}.pdf"
+        warn_about_crops(book, chosen)
         document, laid_out = lay_out_print(book, styles, chosen, cache)
         from .pdf import write_pdf  # loads WeasyPrint, which an EPUB-only rebuild can do without
 

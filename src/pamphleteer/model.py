@@ -99,6 +99,7 @@ class Figure:
     width: int  # pixels
     height: int
     line: int | None = None  # where the manuscript places it, for messages
+    column: int | None = None
     bleed: bool = False  # `{.bleed}`: a page of its own, printed to the edges
     decorative: bool = False  # `{.decorative}`: says nothing the text does not; alt=""
 

@@ -1,8 +1,9 @@
 """Preflight: what a print shop would reject, found before the print shop does.
 
 Run on a built PDF for one print profile; given the Book too, findings about
-pictures name the image file and its manuscript line. Every finding has a
-code, a place and a fix.
+pictures name the image file and its manuscript line (found by the page each
+figure's id is on, since the PDF may hold a smaller copy of the file). Every
+finding has a code, a place and a fix.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from pypdf import PdfReader
 
 from .checks import Finding, Report, _fonts, font_is_embedded
 from .errors import display_path
+from .images import SVG_TYPE
 from .model import Book, Figure
+from .prints import CROP_CODE, crop_fix, crop_words
 from .profiles import PrintProfile
 
 MM = 72 / 25.4  # points per millimetre
@@ -28,11 +31,12 @@ def preflight(pdf: Path, profile: PrintProfile, book: Book | None = None) -> Rep
     reader = PdfReader(pdf)
     findings = (_fonts_findings(reader, profile) + _box_findings(reader, profile)
                 + _page_count_findings(len(reader.pages), profile))
+    placed = _figures_by_page(reader, book)
     with pdfplumber.open(pdf) as document:
-        findings += _image_findings(document, profile, book)
-        findings += _placement_findings(document, reader, profile)
+        findings += _image_findings(document, profile, book, placed)
+        findings += _placement_findings(document, reader, profile, book, placed)
         if profile.output_intent:
-            findings += _colour_findings(document, book) + _drawing_findings(book)
+            findings += _colour_findings(document, book, placed) + _drawing_findings(book)
     findings = _accept(findings, book.metadata.print_accept if book else ())
     summary = f"preflight for '{profile.name}' ({profile.description}): " \
               f"{sum(f.severity == 'error' for f in findings)} errors, " \
@@ -104,11 +108,13 @@ def _page_count_findings(count: int, profile: PrintProfile) -> list[Finding]:
     return findings
 
 
-def _image_findings(document, profile: PrintProfile, book: Book | None) -> list[Finding]:
+def _image_findings(document, profile: PrintProfile, book: Book | None,
+                    placed: dict[int, list[Figure]]) -> list[Finding]:
     findings = []
     seen = set()
     for number, page in enumerate(document.pages, start=1):
-        for image in page.images:
+        images = page.images
+        for index, image in enumerate(images):
             pixels_w, pixels_h = image["srcsize"]
             inches_w, inches_h = image["width"] / 72, image["height"] / 72
             if inches_w <= 0 or inches_h <= 0:
@@ -122,14 +128,15 @@ def _image_findings(document, profile: PrintProfile, book: Book | None) -> list[
             largest = f"{pixels_w / GOOD_PPI * 25.4:.0f} × {pixels_h / GOOD_PPI * 25.4:.0f} mm"
             findings.append(Finding(
                 "PRINT-010", "error" if error else "warning",
-                _where(book, _figure_for(book, pixels_w, pixels_h), number),
+                _picture_where(book, placed, number, images, index),
                 f"prints at {ppi:.0f} ppi ({pixels_w} × {pixels_h} px over "
                 f"{inches_w * 25.4:.0f} × {inches_h * 25.4:.0f} mm); it prints well up to "
                 f"{largest} at {GOOD_PPI} ppi: use a larger original or show it smaller"))
     return findings
 
 
-def _placement_findings(document, reader: PdfReader, profile: PrintProfile) -> list[Finding]:
+def _placement_findings(document, reader: PdfReader, profile: PrintProfile, book: Book | None,
+                        placed: dict[int, list[Figure]]) -> list[Finding]:
     """Text in the bleed is cut off; text in the safe zone may be."""
     findings = []
     safe = profile.safe_zone * MM
@@ -145,7 +152,7 @@ def _placement_findings(document, reader: PdfReader, profile: PrintProfile) -> l
             inset = min(char["x0"] - left, right - char["x1"], top - y1, y0 - bottom)
             if worst is None or inset < worst[0]:
                 worst = (inset, char["text"])
-        findings += _picture_placement(page, pdf_page, number, safe)
+        findings += _picture_placement(page, pdf_page, number, profile, book, placed)
         if worst and worst[0] < -TOLERANCE:
             findings.append(Finding("PRINT-040", "error", f"page {number}",
                                     f"text ('{worst[1]}') runs past the trim into the bleed, where it "
@@ -157,26 +164,41 @@ def _placement_findings(document, reader: PdfReader, profile: PrintProfile) -> l
     return findings
 
 
-def _picture_placement(page, pdf_page, number: int, safe: float) -> list[Finding]:
-    """A picture may cross the trim only to fill the whole bleed (a full-bleed page)."""
+def _picture_placement(page, pdf_page, number: int, profile: PrintProfile, book: Book | None,
+                       placed: dict[int, list[Figure]]) -> list[Finding]:
+    """A picture may cross the trim only to fill the whole bleed (a full-bleed page), and
+    should not lose much more than the bleed doing so."""
     findings = []
+    safe = profile.safe_zone * MM
     left, bottom, right, top = (float(v) for v in pdf_page.trimbox)
     bleed = [float(v) for v in pdf_page.bleedbox]
     media_bottom = float(pdf_page.mediabox[1])
-    for image in page.images:
+    images = page.images
+    for index, image in enumerate(images):
         x0, x1 = image["x0"], image["x1"]
         y0, y1 = image["y0"] + media_bottom, image["y1"] + media_bottom
         inset = min(x0 - left, right - x1, top - y1, y0 - bottom)
         full_bleed = (x0 <= bleed[0] + TOLERANCE and y0 <= bleed[1] + TOLERANCE
                       and x1 >= bleed[2] - TOLERANCE and y1 >= bleed[3] - TOLERANCE)
+        where = _picture_where(book, placed, number, images, index)
         if inset < -TOLERANCE and not full_bleed:
-            findings.append(Finding("PRINT-042", "error", f"page {number}",
+            findings.append(Finding("PRINT-042", "error", where,
                                     "a picture crosses the trim without filling the bleed: the "
                                     "cut will leave a sliver; mark it {.bleed} or make it smaller"))
         elif 0 <= inset < safe - TOLERANCE and not full_bleed:
-            findings.append(Finding("PRINT-043", "warning", f"page {number}",
+            findings.append(Finding("PRINT-043", "warning", where,
                                     f"a picture is {inset / MM:.1f} mm from the trim, inside the "
                                     "safe zone: make it smaller or widen the margins"))
+        elif full_bleed and x1 > x0 and y1 > y0:
+            # What lies outside the trim is cut off: the bleed, and whatever else the
+            # picture was scaled past the page by to cover it.
+            cut = ((max(0.0, left - x0) + max(0.0, x1 - right)) / (x1 - x0),
+                   (max(0.0, bottom - y0) + max(0.0, y1 - top)) / (y1 - y0))
+            words = crop_words(cut)
+            if words:
+                box = (profile.trim.width + 2 * profile.bleed, profile.trim.height + 2 * profile.bleed)
+                findings.append(Finding(CROP_CODE, "warning", where,
+                                        f"{words}; {crop_fix(box)}, or print it as a normal figure"))
     return findings
 
 
@@ -191,26 +213,53 @@ def _drawing_findings(book: Book | None) -> list[Finding]:
             for f in book.figures if f.media_type == "image/svg+xml"]
 
 
-def _colour_findings(document, book: Book | None) -> list[Finding]:
+def _colour_findings(document, book: Book | None, placed: dict[int, list[Figure]]) -> list[Finding]:
     """A CMYK press converts RGB itself, and not always as the author expects."""
     findings = []
     for number, page in enumerate(document.pages, start=1):
-        for image in page.images:
+        images = page.images
+        for index, image in enumerate(images):
             space = str(image.get("colorspace"))
             if "RGB" in space or "ICCBased" in space:
-                pixels_w, pixels_h = image["srcsize"]
                 findings.append(Finding(
-                    "PRINT-020", "warning", _where(book, _figure_for(book, pixels_w, pixels_h), number),
+                    "PRINT-020", "warning", _picture_where(book, placed, number, images, index),
                     "an RGB picture in a CMYK book: the printer converts it, and colours may "
                     "shift; convert it to CMYK yourself if colour matters"))
     return findings
 
 
-def _figure_for(book: Book | None, width: int, height: int) -> Figure | str | None:
-    """The figure (or 'cover') a placed image of this many pixels comes from."""
+def _figures_by_page(reader: PdfReader, book: Book | None) -> dict[int, list[Figure]]:
+    """The raster figures on each page, in reading order. Every id in the HTML is a
+    named destination in the PDF, so a figure's id gives its page."""
+    if book is None:
+        return {}
+    pages = {name: reader.get_destination_page_number(destination) + 1
+             for name, destination in reader.named_destinations.items()}
+    placed: dict[int, list[Figure]] = {}
+    for figure in book.figures:
+        if figure.media_type != SVG_TYPE and pages.get(figure.id, 0) > 0:
+            placed.setdefault(pages[figure.id], []).append(figure)
+    return placed
+
+
+def _picture_where(book: Book | None, placed: dict[int, list[Figure]], number: int,
+                   images: list[dict], index: int) -> str:
+    """Where the index-th picture placed on page `number` comes from, for a finding."""
+    return _where(book, _figure_for(book, placed.get(number, []), images, index), number)
+
+
+def _figure_for(book: Book | None, on_page: list[Figure], images: list[dict],
+                index: int) -> Figure | str | None:
+    """The figure (or 'cover') a placed image comes from: when the page's figures account
+    for every picture on it, the one in the same place in reading order (whatever its
+    pixels: it may print from a copy); else the one with as many pixels, on this page
+    first (the same file may be a figure twice)."""
     if book is None:
         return None
-    matches = [f for f in book.figures if (f.width, f.height) == (width, height)]
+    if len(on_page) == len(images):
+        return on_page[index]
+    width, height = images[index]["srcsize"]
+    matches = [f for f in [*on_page, *book.figures] if (f.width, f.height) == (width, height)]
     if matches:
         return matches[0]
     cover = book.metadata.cover_image

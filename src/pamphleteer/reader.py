@@ -91,11 +91,15 @@ class _Source:
     def line_of(self, needle: str) -> int | None:
         return self.where(needle)[0]
 
-    def where(self, needle: str, starting: str = "") -> tuple[int | None, int | None]:
+    def where(self, needle: str, starting: str = "", skip: int = 0) -> tuple[int | None, int | None]:
         """Line and column of `needle`; the column of `starting` before it if given
-        (the `![` that opens an image whose `](path` we looked for)."""
+        (the `![` that opens an image whose `](path` we looked for). `skip`: pass over
+        that many before it (the same picture placed again)."""
         for number, line in enumerate(self.lines, start=1):
             index = line.find(needle)
+            while index >= 0 and skip:
+                skip -= 1
+                index = line.find(needle, index + 1)
             if index >= 0:
                 start = line.rfind(starting, 0, index + 1) if starting else index
                 return number + self.offset, (start if start >= 0 else index) + 1
@@ -221,11 +225,14 @@ def _note_paragraphs(item) -> list[str]:
 
 def _collect_figures(root, folder: Path, source: _Source, diag: Diagnostics) -> list[Figure | None]:
     figures: list[Figure | None] = []
+    placed: dict[str, int] = {}  # how often each picture was found so far: in order, each use once
     for img in root.xpath("//img"):
         paragraph = img.getparent()
         alone = (paragraph.tag == "p" and len(paragraph) == 1
                  and not (paragraph.text or "").strip() and not (img.tail or "").strip())
-        line, column = source.where(f"]({img.get('src', '')}", starting="![")
+        needle = f"]({img.get('src', '')}"
+        line, column = source.where(needle, starting="![", skip=placed.get(needle, 0))
+        placed[needle] = placed.get(needle, 0) + 1
         if not alone:
             diag.error("an image must stand alone in its own paragraph, with blank lines "
                        "around it, to become a figure", line=line, column=column)
@@ -268,7 +275,7 @@ def _make_figure(img, number: int, folder: Path, where: tuple[int | None, int | 
         id=f"figure-{number}", source=path, href=href, media_type=info.media_type,
         alt="" if decorative else smarten(" ".join(img.get("alt", "").split())),
         caption_html=_inline_markdown(caption), credit_html=_inline_markdown(credit),
-        width=info.width, height=info.height, line=line,
+        width=info.width, height=info.height, line=line, column=column,
         bleed="bleed" in classes, decorative=decorative,
     )
 

@@ -199,14 +199,21 @@ def render_print(book: Book, styles: Path = DEFAULT_STYLES, created: str | None 
     """`created` is the W3C date-time the PDF's metadata gives as its creation.
     Without `piece`, the whole book in one document; `page_of` gives the page
     number of each heading id (and of "colophon"), for the contents; `copies`
-    the picture to print instead of each (prints.py)."""
+    the picture to print instead of each (prints.py) where it is a figure in the
+    text. A full page (the cover, a `{.bleed}` figure) is larger than the text block
+    the copy is made for, so it prints from the original, even when the same file
+    is also a figure in the text."""
     env = environment(styles)
     whole = PrintPiece(front=True, sections=tuple(book.sections), back=True)
     copies = copies or {}
+
+    def picture(source: Path, full_page: bool = False) -> str:
+        return picture_url(book, source, None if full_page else copies.get(source))
+
     return env.get_template("print/book.html").render(
         book=book, meta=book.metadata, labels=labels(styles, book.metadata.lang),
         toc=table_of_contents(book), created=created, piece=piece, whole=whole,
-        page_of=page_of or {}, picture=lambda source: picture_url(book, source, copies.get(source)))
+        page_of=page_of or {}, picture=picture)
 
 
 def picture_url(book: Book, source: Path, copy: Path | None = None) -> str:
