@@ -4,8 +4,29 @@
 # Every manuscript: manuscript/*.md, and manuscript/<folder>/*.md for a book kept in a
 # folder of its own (MANUSCRIPT_DIR=elsewhere for another shelf). `make MANUSCRIPT=path/to/x.md` builds that one alone.
 MANUSCRIPT_DIR ?= manuscript
-MANUSCRIPTS := $(if $(MANUSCRIPT),$(MANUSCRIPT),\
-                 $(sort $(filter-out %/README.md,$(wildcard $(MANUSCRIPT_DIR)/*.md $(MANUSCRIPT_DIR)/*/*.md))))
+SHELF      := $(patsubst %/,%,$(MANUSCRIPT_DIR))
+# make cannot name a file whose path has a space or one of these signs (they split or end
+# a target, or mean something to the shell): such a book is left out of the shelf, with a
+# line that says what to rename it; the command line builds it as it is.
+UNSAFE     := [][:space:]\#%:;=$$\()*?&|<>,"`'\''[]
+WHY_UNSAFE := make cannot use a path with a space or a sign such as \# % : ; ( ) in it
+quoted      = '$(subst ','\'',$(1))'
+SHELF_FIND := find -L $(call quoted,$(SHELF)) -mindepth 1 -maxdepth 2 -name '.*' -prune -o \
+                -type f -name '*.md' ! -name README.md -print 2>/dev/null
+ifdef MANUSCRIPT
+  ifeq ($(shell test -e $(call quoted,$(MANUSCRIPT)) && echo found),)
+    $(error $(MANUSCRIPT): error: manuscript not found: check the path)
+  endif
+  ifneq ($(shell printf '%s\n' $(call quoted,$(MANUSCRIPT)) | grep -e '$(UNSAFE)'),)
+    $(error $(MANUSCRIPT): error: $(WHY_UNSAFE): rename it \
+      $(shell printf '%s\n' $(call quoted,$(MANUSCRIPT)) | sed 's/$(UNSAFE)\{1,\}/-/g'), or build it with pamphleteer build)
+  endif
+  MANUSCRIPTS := $(MANUSCRIPT)
+else
+  $(shell $(SHELF_FIND) | grep -e '$(UNSAFE)' | sed -e h -e 's/$(UNSAFE)\{1,\}/-/g' -e x -e G \
+            -e 's/\n/: warning: make leaves this book out: $(WHY_UNSAFE); rename it /' >&2)
+  MANUSCRIPTS := $(sort $(shell $(SHELF_FIND) | grep -v -e '$(UNSAFE)'))
+endif
 BUILD      ?= build
 PUBLISH    ?= publish
 name_of     = $(basename $(notdir $(1)))
@@ -40,10 +61,20 @@ PDFS     := $(NAMES:%=$(BUILD)/%$(if $(PROFILE),-$(PROFILE)).pdf)
 # SHEET=A4 or letter (default: from the trim size); CREEP=0.1mm for thick booklets.
 BOOKLETS := $(PDFS:.pdf=-booklet.pdf)
 
-# The rules of one book: $(1) its manuscript, $(2) its name. Its pictures are those
-# in its folder (not what we wrote ourselves, should build/ or publish/ sit there).
+# A book's pictures, $(call pictures_of,its folder,top): those in its folder and below, but
+# not another book's: for a book at the top of the shelf (top not empty), a subfolder that
+# holds a manuscript is that book's. Not what we wrote ourselves either, should build/ or
+# publish/ sit there, nor hidden folders (.git). A space, : or ; is escaped: one file each.
+HOLDS_A_BOOK = sh -c 'find -L "$$1" -maxdepth 1 -type f -name "*.md" ! -name README.md | grep -q .' sh {} \;
+pictures_of  = $(shell find -L '$(1)' -mindepth 1 \
+                 $(foreach d,$(wildcard $(BUILD) $(PUBLISH)),-samefile $(call quoted,$(d)) -prune -o) \
+                 -type d -name '.*' -prune -o \
+                 $(if $(2),! -path '$(1)/*/*' -type d -exec $(HOLDS_A_BOOK) -prune -o) \
+                 -type f $(PICTURES) -print 2>/dev/null | sed 's/[[:blank:]:;]/\\&/g')
+
+# The rules of one book: $(1) its manuscript, $(2) its name.
 define BOOK
-$(2)_FILES := $(1) $$(filter-out $(BUILD)/% $(PUBLISH)/%,$$(shell find $(dir $(1)) -type f $(PICTURES) 2>/dev/null))
+$(2)_FILES := $(1) $$(call pictures_of,$(patsubst %/,%,$(dir $(1))),$(filter $(SHELF)/,$(dir $(1))))
 
 $(BUILD)/$(2).epub: $$($(2)_FILES) $$(CODE) $$(EPUB_STYLES) $$(PDF_STYLES) | $$(SETUP)
 	$$(TOOL) build $(1) -o $(BUILD) --epub
@@ -71,7 +102,7 @@ $(foreach m,$(MANUSCRIPTS),$(eval $(call BOOK,$(m),$(call name_of,$(m)))))
 # the layout the PDF build leaves in $(BUILD)/.cache (or lays the book out itself).
 all: $(PDFS) $(EPUBS) ## set up, then build the PDF and the EPUB of every manuscript (make -j: side by side)
 
-epub: $(EPUBS) ## build the EPUBs (and the covers for stores, $(BUILD)/<name>-cover.jpg) only
+epub: $(EPUBS) ## build the EPUBs (and the covers for stores, build/<name>-cover.jpg) only
 pdf: $(PDFS)   ## build the PDFs only
 
 booklet: $(BOOKLETS) ## the PDF imposed two-up for an office printer: print double-sided, flip on the short edge

@@ -1,7 +1,10 @@
 """The Makefile: real file dependencies, so make only redoes what changed."""
 
+import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +117,86 @@ def test_make_booklet_imposes_the_pdf(built):
     assert result.returncode == 0, result.stderr
     assert (folder / "out" / "chapters-booklet.pdf").is_file()
     assert make("-q", str(folder / "out" / "chapters-booklet.pdf"), **variables).returncode == 0
+
+
+def write_shelf(folder, *names):
+    for name in names:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("---\ntitle: A\n---\nText.\n")
+
+
+def test_a_book_folder_with_a_space_is_left_out_in_one_line_and_the_others_build(tmp_path):
+    write_shelf(tmp_path, "one.md", "two/two.md", "my pamphlet/book.md")
+    draw_image(tmp_path / "my pamphlet" / "a picture.png", size=(100, 100))
+    result = make("-n", "all", MANUSCRIPT_DIR=tmp_path, BUILD=tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{tmp_path}/my pamphlet/book.md: warning: make leaves this book out: make cannot use a path "
+        f"with a space or a sign such as # % : ; ( ) in it; rename it {tmp_path}/my-pamphlet/book.md"]
+    assert f"build {tmp_path}/one.md" in result.stdout and f"build {tmp_path}/two/two.md" in result.stdout
+    assert "book.md" not in result.stdout
+
+
+def test_a_manuscript_with_a_space_is_refused_in_one_line(tmp_path):
+    write_shelf(tmp_path, "my books/first one.md")
+    result = make("-n", "all", MANUSCRIPT=tmp_path / "my books" / "first one.md", BUILD=tmp_path / "out")
+    assert result.returncode != 0 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert (f"{tmp_path}/my books/first one.md: error: make cannot use a path with a space or a sign "
+            f"such as # % : ; ( ) in it: rename it {tmp_path}/my-books/first-one.md") in line
+    assert "No rule" not in line and "needed by" not in line
+
+
+def test_a_missing_manuscript_gets_the_message_of_the_command_line():
+    command_line = subprocess.run([sys.executable, "-m", "pamphleteer", "build", "nothere.md"], cwd=ROOT,
+                                  capture_output=True, text=True, timeout=60).stderr.strip()
+    assert command_line == "nothere.md: error: manuscript not found: check the path"
+    result = make("-n", "all", MANUSCRIPT="nothere.md")
+    assert result.returncode != 0 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert command_line in line and "No rule" not in line and "needed by" not in line
+
+
+def rebuilt(changed, **variables):
+    """The (book, format) pairs `make all` would rebuild were `changed` modified (-n: it builds nothing)."""
+    result = make("-n", "-W", str(changed), "all", **variables)
+    assert result.returncode == 0, result.stderr
+    return set(re.findall(r"build \S+/(\w+)\.md -o \S+ --(epub|pdf)", result.stdout))
+
+
+def shelf_with_pictures(folder, pictures):
+    """Manuscripts and their pictures, and their outputs already built (newer than every source)."""
+    write_shelf(folder, *(f"{book}.md" for book in pictures))
+    for picture in sum(pictures.values(), []):
+        draw_image(folder / picture, size=(100, 100))
+    (folder / "out").mkdir()
+    for book in pictures:
+        for kind in ("epub", "pdf"):
+            (folder / "out" / f"{Path(book).name}.{kind}").write_bytes(b"built")
+    return {"MANUSCRIPT_DIR": folder, "BUILD": folder / "out"}
+
+
+def test_a_changed_picture_rebuilds_its_own_book_only(tmp_path):
+    """Top-level books share images/ (and any folder that holds no manuscript), not the folders of others."""
+    pictures = {"one": ["images/one.png"], "three": [], "two/two": ["two/images/two.png", "two/cover.jpg"]}
+    shelf = shelf_with_pictures(tmp_path, pictures)
+    both = {(book, kind) for book in ("one", "three") for kind in ("epub", "pdf")}
+    assert rebuilt(tmp_path / "images" / "one.png", **shelf) == both
+    for changed in ("two/images/two.png", "two/cover.jpg"):
+        assert rebuilt(tmp_path / changed, **shelf) == {("two", "epub"), ("two", "pdf")}, changed
+        assert rebuilt(tmp_path / changed, **shelf, MANUSCRIPT=tmp_path / "one.md") == set(), changed
+
+
+def test_a_picture_with_a_space_in_its_name_is_followed(tmp_path):
+    pictures = {"one": ["images/a photo; 1.png"], "my pamphlet/book": ["my pamphlet/cover.png"]}
+    shelf = shelf_with_pictures(tmp_path, pictures)
+    assert rebuilt(tmp_path / "images" / "a photo; 1.png", **shelf) == {("one", "epub"), ("one", "pdf")}
+    assert rebuilt(tmp_path / "my pamphlet" / "cover.png", **shelf) == set()  # a book make leaves out
+
+
+def test_make_help_reads_without_double_spaces():
+    lines = make("help").stdout.splitlines()
+    assert lines and all(line.startswith("  ") for line in lines)
+    for line in lines:
+        text = re.sub(r"^  make \S+ +", "", line).strip()  # the target column is aligned with spaces
+        assert "  " not in text, line

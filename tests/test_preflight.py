@@ -7,6 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from pamphleteer.build import build
+from pamphleteer.checks import check_pdf
 from pamphleteer.preflight import preflight
 from pamphleteer.profiles import load_profile
 from pamphleteer.reader import read_book
@@ -135,3 +136,17 @@ def test_a_warning_accepted_in_the_front_matter_is_information(low_res, tmp_path
     assert ("PRINT-020", "info") in codes(report)
     assert ("PRINT-010", "error") in codes(report)  # an error cannot be accepted
     assert "0 warnings" in report.summary
+
+
+def test_a_count_of_one_is_singular(tmp_path):
+    pdf = fake_pdf(tmp_path / "one-page.pdf")
+    assert check_pdf(pdf).summary == "1 page, 148 × 210 mm, 1 font"
+    outside = preflight(fake_pdf(tmp_path / "outside.pdf", text_x=-5), profile("digital"))
+    assert outside.summary.endswith(": 1 error, 0 warnings")
+    kdp = preflight(pdf, profile("kdp"))
+    assert kdp.summary.endswith(": 2 errors, 1 warning")
+    assert {f.message.split(":")[0] for f in kdp.findings if f.code in ("PRINT-031", "PRINT-033")} == {
+        "1 page, fewer than the 24 that 'kdp' prints", "1 page is odd"}
+    (padding,) = [f for f in preflight(pdf, profile("press")).findings if f.code == "PRINT-032"]
+    assert padding.message.startswith("1 page is not a multiple of 4: a folded booklet will get "
+                                      "3 blank pages")

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import fail
+from .errors import counted, fail
 from .output import write_atomically
 from .release import RECORD, publish_lock, read_record
 from .render import DEFAULT_STYLES, environment, labels
@@ -123,7 +123,7 @@ def index_page(titles: list[Title], name: str, styles: Path = DEFAULT_STYLES) ->
 def human_size(size: int) -> str:
     """556610 -> '556.6 KB', 689000 -> '689 KB'."""
     if size < 1000:
-        return f"{size} bytes"
+        return counted(size, "byte")
     value, unit = (size / 1000, "KB") if size < 1_000_000 else (size / 1_000_000, "MB")
     return f"{value:.1f} {unit}".replace(".0 ", " ")
 

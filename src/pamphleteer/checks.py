@@ -17,6 +17,8 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from .errors import counted
+
 MM_PER_POINT = 25.4 / 72
 
 
@@ -100,7 +102,8 @@ def check_epub(path: Path) -> Report:
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
     version = result.checker.checkerVersion if result.checker else "?"
-    return Report(path, f"EPUBCheck {version}: {errors} errors, {warnings} warnings", findings)
+    return Report(path, f"EPUBCheck {version}: {counted(errors, 'error')}, {counted(warnings, 'warning')}",
+                  findings)
 
 
 def _severity(level: str) -> str:
@@ -124,8 +127,8 @@ def check_pdf(path: Path) -> Report:
     findings = _font_findings(reader) + _metadata_findings(reader) + _page_findings(reader)
     width, height = _trim_size(pages[0]) if count else (0, 0)
     fonts = len(_fonts(reader))
-    return Report(path, f"{count} pages, {width * MM_PER_POINT:.0f} × {height * MM_PER_POINT:.0f} mm, "
-                        f"{fonts} fonts", findings)
+    return Report(path, f"{counted(count, 'page')}, {width * MM_PER_POINT:.0f} × "
+                        f"{height * MM_PER_POINT:.0f} mm, {counted(fonts, 'font')}", findings)
 
 
 def _trim_size(page) -> tuple[float, float]:
@@ -237,4 +240,4 @@ def check_ace(path: Path) -> Report | None:
             findings.append(Finding(f"ACE-{test.get('dct:title', '?')}", "error", where,
                                     f"{outcome.get('dct:description', '').strip()} "
                                     f"(impact: {test.get('earl:impact', '?')})"))
-    return Report(path, f"Ace {ACE_VERSION}: {len(findings)} violations", findings)
+    return Report(path, f"Ace {ACE_VERSION}: {counted(len(findings), 'violation')}", findings)

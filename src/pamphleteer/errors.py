@@ -71,6 +71,11 @@ class Diagnostics:
             raise PamphleteerError(self.problems)
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 warning`, `2 warnings`, `0 errors`: summaries read as sentences."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def display_path(path: Path) -> str:
     """Relative to the working directory when possible: shorter, and what the user typed."""
     try:

@@ -16,7 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from .checks import Finding, Report, _fonts, font_is_embedded
-from .errors import display_path
+from .errors import counted, display_path
 from .images import SVG_TYPE
 from .model import Book, Figure
 from .prints import CROP_CODE, crop_fix, crop_words
@@ -39,8 +39,8 @@ def preflight(pdf: Path, profile: PrintProfile, book: Book | None = None) -> Rep
             findings += _colour_findings(document, book, placed) + _drawing_findings(book)
     findings = _accept(findings, book.metadata.print_accept if book else ())
     summary = f"preflight for '{profile.name}' ({profile.description}): " \
-              f"{sum(f.severity == 'error' for f in findings)} errors, " \
-              f"{sum(f.severity == 'warning' for f in findings)} warnings"
+              f"{counted(sum(f.severity == 'error' for f in findings), 'error')}, " \
+              f"{counted(sum(f.severity == 'warning' for f in findings), 'warning')}"
     return Report(pdf, summary, findings)
 
 
@@ -94,17 +94,17 @@ def _page_count_findings(count: int, profile: PrintProfile) -> list[Finding]:
     findings = []
     if count < profile.min_pages:
         findings.append(Finding("PRINT-031", "error", "pages",
-                                f"{count} pages, fewer than the {profile.min_pages} that "
+                                f"{counted(count, 'page')}, fewer than the {profile.min_pages} that "
                                 f"'{profile.name}' prints: add text, or choose another profile"))
     if profile.binding == "saddle-stitch" and count % 4:
         blanks = -count % 4
         findings.append(Finding("PRINT-032", "warning", "pages",
-                                f"{count} pages is not a multiple of 4: a folded booklet will get "
-                                f"{blanks} blank page{'s' * (blanks > 1)} before the back cover; "
+                                f"{counted(count, 'page')} is not a multiple of 4: a folded booklet will get "
+                                f"{counted(blanks, 'blank page')} before the back cover; "
                                 "shorten or lengthen the text to avoid them"))
     elif profile.binding == "perfect" and count % 2:
         findings.append(Finding("PRINT-033", "warning", "pages",
-                                f"{count} pages is odd: the printer will add a blank last page"))
+                                f"{counted(count, 'page')} is odd: the printer will add a blank last page"))
     return findings
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image
 
+from .errors import counted
+
 
 def render_pages(pdf: Path, outdir: Path, first: int, last: int, dpi: int) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     first, _, last = args.pages.partition("-")
     pages = render_pages(args.pdf, args.outdir, int(first), int(last or first), args.dpi)
     sheet = contact_sheet(pages, args.outdir / "contact-sheet.png")
-    print(f"wrote {len(pages)} pages and {sheet}")
+    print(f"wrote {counted(len(pages), 'page')} and {sheet}")
     return 0
 
 
