@@ -235,3 +235,19 @@ def test_pictures_with_any_file_names_get_valid_unique_addresses_and_pass_epubch
             assert max(abs(a - b) for a, b in zip(seen, ImageColor.getrgb(colour), strict=True)) < 8, name
     report = check_epub(epub_path)
     assert [str(f) for f in report.findings if f.severity in ("error", "warning")] == []
+
+
+def test_raw_html_with_obsolete_layout_attributes_still_makes_a_valid_epub(tmp_path):
+    """Authors paste HTML from old pages: align on a paragraph, width on a table or cell.
+    HTML5 (and so EPUB 3) has dropped them; the look lives in styles/, so they go."""
+    body = ('<p align="center">A centred line from an old page.</p>\n\n'
+            '<table width="80%"><tr><td width="20" align="right" valign="top">1</td>'
+            '<td height="3">one</td></tr></table>\n\n'
+            '<div align="left"><p>Old markup, <span align="right">still readable</span>.</p></div>\n')
+    result = build(write_manuscript(tmp_path, body), tmp_path / "out", formats=("epub",))
+    report = check_epub(result.outputs["epub"])
+    assert report.errors == [] and report.warnings == [], report.findings
+    section = Epub(result.outputs["epub"]).xhtml("section-00.xhtml")
+    assert not section.xpath("//*[@align or @valign]")
+    assert not section.xpath("//x:table[@width] | //x:td[@width or @height]", namespaces=NS)
+    assert section.xpath("//x:td[contains(@class, 'align-right')]", namespaces=NS)

@@ -36,7 +36,17 @@ DANGEROUS = {
 ATTRIBUTES = {
     "id", "class", "title", "lang", "dir", "href", "src", "alt", "colspan", "rowspan", "scope",
     "headers", "datetime", "cite", "start", "reversed", "type", "value", "width", "height", "role",
-    "abbr", "span", "align",
+    "abbr", "span",
+}
+# Attributes HTML5 (and so EPUB 3) keeps only on some elements: elsewhere they are the
+# presentational HTML of old pages (`<table width>`, `<ul type>`), which an EPUB refuses.
+# `align` goes everywhere: a table cell's has become a class already (tables.py).
+ONLY_ON = {
+    "width": {"img"}, "height": {"img"}, "span": {"col", "colgroup"}, "type": {"ol"},
+    "start": {"ol"}, "reversed": {"ol"}, "value": {"li"}, "scope": {"th"}, "abbr": {"th"},
+    "headers": {"th", "td"}, "colspan": {"th", "td"}, "rowspan": {"th", "td"},
+    "datetime": {"time", "del", "ins"}, "cite": {"blockquote", "q", "del", "ins"},
+    "href": {"a"}, "src": {"img"}, "alt": {"img"},
 }
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:", "#")
 XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
@@ -98,4 +108,6 @@ def _clean_attributes(element, tag: str, line_of: LineOf, diag: Diagnostics) -> 
             del element.attrib[name]
         elif lower not in ATTRIBUTES and not lower.startswith("aria-"):
             del element.attrib[name]  # style, data-*, and the rest: the look lives in styles/
+        elif tag not in ONLY_ON.get(lower, {tag}):
+            del element.attrib[name]
 
