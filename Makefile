@@ -50,8 +50,8 @@ SETUP  := $(VENV)/.setup-done
 # code, and the part of styles/ that format uses.
 PICTURES         := \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' -o -iname '*.svg' -o -iname '*.gif' \)
 CODE             := $(shell find src -name '*.py') pyproject.toml
-EPUB_STYLES      := $(shell find styles/epub styles/cover -type f) styles/labels.yaml
-PDF_STYLES       := $(shell find styles/print styles/profiles -type f) styles/labels.yaml
+EPUB_STYLES      := $(shell find styles/epub styles/cover -type f) styles/labels.yaml styles/typography.yaml
+PDF_STYLES       := $(shell find styles/print styles/profiles -type f) styles/labels.yaml styles/typography.yaml
 
 # PROFILE=press (or kdp, lulu, ... any styles/profiles/*.yaml) builds
 # build/<name>-press.pdf; without it, the manuscript's own choice, or digital.

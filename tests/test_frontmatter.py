@@ -43,7 +43,7 @@ def test_language_is_accepted_for_lang(tmp_path):
 
 
 @pytest.mark.parametrize(("written", "w3c", "shown"), [
-    ("2026-11-23", "2026-11-23", "23 November 2026"),
+    ("2026-11-23", "2026-11-23", "November 23, 2026"),  # lang: en, as Babel (CLDR) writes it
     ("'2026-11-23'", "2026-11-23", "2026-11-23"),
     ("November 2026", "2026-11", "November 2026"),
     ("23 November 2026", "2026-11-23", "23 November 2026"),
@@ -53,6 +53,16 @@ def test_date_as_yaml_date_or_string(tmp_path, written, w3c, shown):
     m = meta(tmp_path, f"title: T\ndate: {written}")
     assert (m.date, m.date_text) == (w3c, shown)
     assert isinstance(m.first_day, dt.date)
+
+
+@pytest.mark.parametrize(("lang", "written", "shown"), [
+    ("de", "2026-11-23", "23. November 2026"),
+    ("fr", "2026-11-23", "23 novembre 2026"),
+    ("de-AT", "2026-01-05", "5. Jänner 2026"),
+    ("tlh", "2026-11-23", "2026-11-23"),  # a language Babel does not know: the date as it is
+])
+def test_a_yaml_date_is_shown_in_the_books_language(tmp_path, lang, written, shown):
+    assert meta(tmp_path, f"title: T\nlang: {lang}\ndate: {written}").date_text == shown
 
 
 def test_isbn_becomes_urn_and_uuid_is_kept(tmp_path):

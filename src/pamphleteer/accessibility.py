@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Book
+from .render import DEFAULT_STYLES, summary_words
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
@@ -22,11 +23,16 @@ class Accessibility:
     features: tuple[str, ...]
     hazards: tuple[str, ...]
     summary: str
+    summary_lang: str  # the language the summary is written in
     conforms_to: str | None
     certified_by: str | None
 
 
-def describe(book: Book, page_list: bool = False) -> Accessibility:
+def describe(book: Book, page_list: bool = False,
+             words: tuple[dict[str, str], str] | None = None) -> Accessibility:
+    """`words`: the summary's sentences and their language (render.summary_words);
+    by default those of the project's styles for the book's language."""
+    words = words or summary_words(DEFAULT_STYLES, book.metadata.lang)
     figures = book.figures
     informative = [f for f in figures if not f.decorative]
     all_described = all(f.alt for f in informative)
@@ -46,28 +52,28 @@ def describe(book: Book, page_list: bool = False) -> Accessibility:
     meta = book.metadata
     return Accessibility(
         access_modes=modes, sufficient=sufficient, features=tuple(features), hazards=("none",),
-        summary=_summary(book, visual, all_described, page_list, conforms),
+        summary=_summary(words[0], book, visual, all_described, page_list, conforms),
+        summary_lang=words[1],
         conforms_to=CONFORMANCE if conforms else None,
         certified_by=(meta.certified_by or meta.publisher) if conforms else None,
     )
 
 
-def _summary(book: Book, visual: bool, described: bool, page_list: bool, conforms: bool) -> str:
-    parts = ["This publication has a table of contents"]
-    if book.headings:
-        parts[0] += " and headings for every section"
-    sentences = [parts[0] + "."]
+def _summary(words: dict[str, str], book: Book, visual: bool, described: bool, page_list: bool,
+             conforms: bool) -> str:
+    """The summary in sentences from labels.yaml's `accessibility_summary`."""
+    sentences = [words["contents_and_headings" if book.headings else "contents"]]
+    count = len([f for f in book.figures if not f.decorative])
     if visual:
-        count = len([f for f in book.figures if not f.decorative])
-        pictures = "picture has" if count == 1 else f"{count} pictures have"
-        sentences.append(f"Its {pictures} a text description." if described else
-                         "Some of its pictures have no text description.")
+        if not described:
+            sentences.append(words["pictures_undescribed"])
+        else:
+            sentences.append(words["one_picture_described" if count == 1 else "pictures_described"])
     if book.notes:
-        sentences.append("Notes are linked to and from the text.")
+        sentences.append(words["notes"])
     if page_list:
-        sentences.append("Page numbers of the print edition are marked in the text.")
-    sentences.append("The text can be resized and restyled, and it has no flashing, "
-                     "sound or motion hazards.")
+        sentences.append(words["page_numbers"])
+    sentences.append(words["display"])
     if conforms:
-        sentences.append(f"It meets {CONFORMANCE}.")
-    return " ".join(sentences)
+        sentences.append(words["conforms"])
+    return " ".join(sentences).format(count=count, conformance=CONFORMANCE)

@@ -44,7 +44,7 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
     the manuscript's warnings stop the build too."""
     cache = Cache(outdir / ".cache")
     with stage("read"):
-        book = read_book(Path(manuscript), strict, cache)
+        book = read_book(Path(manuscript), strict, cache, styles)
     edition = choose_profile(book, styles)
     outputs: dict[str, Path] = {}
     pages = None

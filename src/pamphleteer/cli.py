@@ -152,7 +152,7 @@ def _check(args) -> int:
 
     styles = args.styles or DEFAULT_STYLES
     manuscripts = [p for p in args.files if p.suffix.lower() == ".md"]
-    book = read_book(manuscripts[0], args.strict) if manuscripts else None
+    book = read_book(manuscripts[0], args.strict, styles=styles) if manuscripts else None
     profile = None
     if args.print_check or args.profile:
         profile = (choose_profile(book, styles, args.profile) if book

@@ -27,6 +27,7 @@ from .render import Document, EpubRendering, TocEntry, section_file, table_of_co
 from .screen import ScreenImage
 
 XHTML = "application/xhtml+xml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 APPLE_DISPLAY_OPTIONS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<display_options>\n'
                          b'<platform name="*"><option name="specified-fonts">true</option></platform>\n'
                          b'</display_options>\n')
@@ -68,7 +69,7 @@ def build_time(book: Book) -> dt.datetime:
 def _package(book: Book, rendering: EpubRendering, cover: ScreenImage,
              images: dict[Path, ScreenImage], pages: PrintPages | None) -> epub.EpubBook:
     package = epub.EpubBook()
-    _metadata(package, book, pages)
+    _metadata(package, book, pages, rendering.summary_words)
     cover_name = cover_file_name(cover)
     package.set_cover(cover_name, cover.data, create_page=False)
     package.add_item(epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css",
@@ -105,7 +106,8 @@ def cover_file_name(cover: ScreenImage) -> str:
     return f"images/cover{cover.extension}"
 
 
-def _metadata(package: epub.EpubBook, book: Book, pages: PrintPages | None) -> None:
+def _metadata(package: epub.EpubBook, book: Book, pages: PrintPages | None,
+              summary_words: tuple[dict[str, str], str]) -> None:
     meta = book.metadata
     package.set_identifier(meta.identifier)
     package.title = meta.title  # ebooklib uses it for the NCX
@@ -127,15 +129,15 @@ def _metadata(package: epub.EpubBook, book: Book, pages: PrintPages | None) -> N
         package.add_metadata("DC", "subject", subject)
     package.metadata[epub.NAMESPACES["OPF"]]["generator"] = [
         ("", {"name": "generator", "content": f"pamphleteer {__version__}"})]
-    _accessibility_metadata(package, describe(book, page_list=pages is not None))
+    _accessibility_metadata(package, describe(book, pages is not None, summary_words), meta.lang)
     if pages is not None:
         package.add_metadata(None, "meta", pages.source, {"property": "pageBreakSource"})
 
 
-def _accessibility_metadata(package: epub.EpubBook, facts: Accessibility) -> None:
+def _accessibility_metadata(package: epub.EpubBook, facts: Accessibility, lang: str) -> None:
     """schema.org accessibility properties, as EPUB Accessibility 1.1 asks."""
-    def meta(prop: str, value: str) -> None:
-        package.add_metadata(None, "meta", value, {"property": prop})
+    def meta(prop: str, value: str, attributes: dict | None = None) -> None:
+        package.add_metadata(None, "meta", value, {"property": prop, **(attributes or {})})
 
     for mode in facts.access_modes:
         meta("schema:accessMode", mode)
@@ -145,7 +147,10 @@ def _accessibility_metadata(package: epub.EpubBook, facts: Accessibility) -> Non
         meta("schema:accessibilityFeature", feature)
     for hazard in facts.hazards:
         meta("schema:accessibilityHazard", hazard)
-    meta("schema:accessibilitySummary", facts.summary)
+    # The package says the book's language; a summary in English where labels.yaml has
+    # no words for it says so itself.
+    meta("schema:accessibilitySummary", facts.summary,
+         {XML_LANG: facts.summary_lang} if facts.summary_lang != lang else None)
     if facts.conforms_to:
         meta("dcterms:conformsTo", facts.conforms_to)
     if facts.certified_by:

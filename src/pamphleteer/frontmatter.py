@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import unicodedata
 import uuid
 from pathlib import Path
 
 import yaml
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 
 from .errors import Diagnostics
 from .images import ImageProblem, inspect_image
 from .model import Metadata
 from .paths import PathProblem, check_size, resolve_inside
 from .profiles import parse_trim
-from .typography import smarten
+from .slugs import slugify
+from .typography import ENGLISH, Conventions, conventions, smarten
 
 # Each accepted key, and the synonyms authors use for it.
 KEYS = {
@@ -69,8 +71,10 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return None, text, 0
 
 
-def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics) -> Metadata | None:
-    """Validate the front matter; report every problem in `diag`."""
+def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics,
+                  styles: Path | None = None) -> Metadata | None:
+    """Validate the front matter; report every problem in `diag`. `styles` holds the
+    quotes of each language (typography.yaml); without it, titles get English ones."""
     if yaml_text is None:
         diag.error("no front matter: start the file with a '---' line, "
                    "'title: ...', and another '---' line", line=1)
@@ -93,7 +97,7 @@ def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics) ->
     fields = _canonical_keys(data, yaml_text, diag)
     if "version" in fields:  # as written: YAML would read 1.10 as the number 1.1
         fields["version"] = _as_written(yaml_text, "version", fields["version"])
-    return _build_metadata(fields, yaml_text, manuscript, diag)
+    return _build_metadata(fields, yaml_text, manuscript, diag, styles)
 
 
 def _canonical_keys(data: dict, yaml_text: str, diag: Diagnostics) -> dict:
@@ -111,31 +115,34 @@ def _canonical_keys(data: dict, yaml_text: str, diag: Diagnostics) -> dict:
 
 
 def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
-                    diag: Diagnostics) -> Metadata | None:
+                    diag: Diagnostics, styles: Path | None) -> Metadata | None:
     def line(key: str) -> int:
         synonyms = [k for k, name in KEYS.items() if name == key]
         return min((key_line(yaml_text, k) for k in synonyms), key=lambda n: n if n > 1 else 10**9)
 
-    title = _text(fields, "title", diag, line)
+    # The title is quoted the way its language quotes: the language is read first.
+    tag = fields.get("lang")
+    conv = conventions(str(tag), styles) if styles and isinstance(tag, str) else ENGLISH
+    title = _text(fields, "title", diag, line, conv)
     if not title and "title" not in fields:
         diag.error("front matter has no title: add a line 'title: Your title'", line=1)
     lang = _text(fields, "lang", diag, line) or "en"
     if not LANG_TAG.match(lang):
         diag.error(f"'{lang}' is not a language tag: use one like 'en', 'en-GB' or 'fr'",
                    line=line("lang"))
-    date, date_text = _date(fields.get("date"), diag, line("date"))
+    date, date_text = _date(fields.get("date"), diag, line("date"), lang)
     # Every other key is checked even without a title: all problems in one run.
     metadata = Metadata(
         title=title or "",
-        subtitle=_text(fields, "subtitle", diag, line),
+        subtitle=_text(fields, "subtitle", diag, line, conv),
         authors=_text_list(fields, "author", diag, line),
         publisher=_text(fields, "publisher", diag, line),
         date=date,
         date_text=date_text,
         lang=lang,
         identifier=_identifier(fields.get("identifier"), title or "", diag, line("identifier")),
-        rights=_text(fields, "rights", diag, line),
-        description=_text(fields, "description", diag, line),
+        rights=_text(fields, "rights", diag, line, conv),
+        description=_text(fields, "description", diag, line, conv),
         subjects=_text_list(fields, "subjects", diag, line),
         cover_image=_cover(fields.get("cover-image"), manuscript, diag, line("cover-image")),
         certified_by=_text(fields, "certified-by", diag, line),
@@ -155,7 +162,7 @@ def _flag(fields: dict, key: str, diag: Diagnostics, line) -> bool:
     return value
 
 
-def _text(fields: dict, key: str, diag: Diagnostics, line) -> str | None:
+def _text(fields: dict, key: str, diag: Diagnostics, line, conv: Conventions = ENGLISH) -> str | None:
     value = fields.get(key)
     if value is None:
         return None
@@ -163,7 +170,7 @@ def _text(fields: dict, key: str, diag: Diagnostics, line) -> str | None:
         diag.error(f"'{key}' must be plain text, not a list or a mapping", line=line(key))
         return None
     text = " ".join(str(value).split())
-    return smarten(text) if key in SMARTENED and text else text or None
+    return smarten(text, conv) if key in SMARTENED and text else text or None
 
 
 def _text_list(fields: dict, key: str, diag: Diagnostics, line) -> tuple[str, ...]:
@@ -177,13 +184,13 @@ def _text_list(fields: dict, key: str, diag: Diagnostics, line) -> tuple[str, ..
     return tuple(" ".join(str(item).split()) for item in items if str(item).strip())
 
 
-def _date(value, diag: Diagnostics, line: int) -> tuple[str | None, str | None]:
+def _date(value, diag: Diagnostics, line: int, lang: str = "en") -> tuple[str | None, str | None]:
     if value is None:
         return None, None
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return value.isoformat(), value.strftime("%-d %B %Y")
+        return value.isoformat(), long_date(value, lang)
     text = " ".join(str(value).split())
     for pattern, precision in DATE_FORMATS.items():
         try:
@@ -194,6 +201,18 @@ def _date(value, diag: Diagnostics, line: int) -> tuple[str | None, str | None]:
     diag.error(f"cannot read the date '{text}': write it as 2026-11-23, "
                "'23 November 2026', 'November 2026' or 2026", line=line)
     return None, None
+
+
+def long_date(day: dt.date, lang: str) -> str:
+    """A YAML date (2026-11-23) as the book's language writes it: "23. November 2026"
+    in German, "23 novembre 2026" in French. A date the author wrote out stays as
+    written. A language Babel does not know gets the date as 2026-11-23."""
+    for tag in (lang, lang.split("-")[0]):
+        try:
+            return format_date(day, format="long", locale=Locale.parse(tag, sep="-"))
+        except (UnknownLocaleError, ValueError):
+            continue
+    return day.isoformat()
 
 
 def _identifier(value, title: str, diag: Diagnostics, line: int) -> str:
@@ -252,16 +271,6 @@ def _slug(value, title: str, manuscript: Path, diag: Diagnostics, line: int) -> 
     return slugify(title) or slugify(manuscript.stem) or "book"
 
 
-def slugify(text: str) -> str:
-    """'Mutual Aid: A Factor!' -> 'mutual-aid-a-factor'; accents dropped, at most 60 letters."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower().replace("'", ""))
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) + 1 > 60 and slug:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return slug[:60]
 
 
 def _isbn_checks(digits: str) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+# The styles shipped with pamphleteer: templates, stylesheets, profiles and words.
+DEFAULT_STYLES = Path(__file__).resolve().parents[2] / "styles"
 MAX_IMAGE_BYTES = 50_000_000  # no picture for a pamphlet needs more; larger is a mistake
 
 

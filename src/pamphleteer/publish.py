@@ -37,7 +37,7 @@ class Plan:
 
 def publish(manuscript: Path, build_dir: Path, publish_dir: Path, styles: Path,
             print_profile: str | None = None, catalogue_title: str | None = None) -> Outcome:
-    book = read_book(manuscript, strict=True, cache=Cache(build_dir / ".cache"))
+    book = read_book(manuscript, strict=True, cache=Cache(build_dir / ".cache"), styles=styles)
     if not book.metadata.date:
         raise fail("a release needs a date: add 'date: YYYY-MM-DD' to the front matter "
                    "(it also keeps a rebuild's files the same)", manuscript, 1)

@@ -23,8 +23,9 @@ from .errors import Diagnostics, fail
 from .frontmatter import read_metadata, split_front_matter
 from .images import ImageProblem, inspect_image
 from .model import Book, Figure, Heading, Note, NoteRef, Part, Section
-from .paths import PathProblem, check_size, resolve_inside
-from .typography import convert_short, smarten
+from .paths import DEFAULT_STYLES, PathProblem, check_size, resolve_inside
+from .typography import ENGLISH, SMARTY_CONFIG, Conventions, conventions, convert_short, localize, smarten
+from .typography import without_markers as _without_quote_markers
 
 EXTENSIONS = ["footnotes", "tables", "smarty", "attr_list", "sane_lists"]
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -36,20 +37,25 @@ MARKER = re.compile(f"(?:<x-figure>)?{OPEN}([NF])(\\d+)([fs]?){CLOSE}(?:</x-figu
 CREDIT_SEPARATOR = " / "
 
 
-def read_book(path: Path, strict: bool = False, cache: Cache | None = None) -> Book:
+def read_book(path: Path, strict: bool = False, cache: Cache | None = None,
+              styles: Path = DEFAULT_STYLES) -> Book:
     """The manuscript at `path`, read and checked. Every problem found is reported at
     once; `strict` makes warnings stop the build too. `cache` remembers the Markdown's
-    HTML, the slowest step, for the next build of the same text."""
+    HTML, the slowest step, for the next build of the same text. `styles` holds the
+    quotes of each language (typography.yaml)."""
     path = Path(path)
     diag = Diagnostics(path)
     text = _without_control_characters(_read_text(path), diag)
     yaml_text, body, body_start = split_front_matter(text)
-    metadata = read_metadata(yaml_text, path, diag)
+    metadata = read_metadata(yaml_text, path, diag, styles)
+    conv = conventions(metadata.lang, styles) if metadata else ENGLISH
     source = _Source(body, body_start)
     if not body.strip():
         diag.error("the manuscript has no text after its front matter", line=body_start + 1)
     cache = cache or Cache(None)
-    markup_key = cache_key("markdown", markdown.__version__, repr(EXTENSIONS), body)
+    # The HTML keeps smarty's quote markers: the language's quotes go in below, so the
+    # entry serves any language (the configuration names the markers).
+    markup_key = cache_key("markdown", markdown.__version__, repr(EXTENSIONS), repr(SMARTY_CONFIG), body)
     remembered = cache.get("markdown", markup_key)
     markup = remembered.decode("utf-8") if remembered is not None else _to_html(body)
     sanitize.check_well_formed(markup, source.line_of, diag)
@@ -57,10 +63,10 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None) -> B
     tables.mark_columns(root)  # before the sanitizer drops the cells' styles
     sanitize.clean(root, source.line_of, diag)
     _check_links(root, path.parent, source, diag)
-    _finish_typography(root)
+    _finish_typography(root, conv)
     _check_note_definitions(root, source, diag)
     notes = _collect_notes(root, source, diag)
-    figures = _collect_figures(root, path.parent, source, diag)
+    figures = _collect_figures(root, path.parent, source, diag, conv)
     _check_leftover_references(root, source, diag)
     has_chapters = root.find("h1") is not None  # before the levels are normalized
     _check_headings(root, source, diag)
@@ -126,7 +132,7 @@ def _read_text(path: Path) -> str:
         raise fail(f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be read; "
                    "save the file as UTF-8 in your editor", path, line) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return re.sub(f"[{OPEN}{CLOSE}]", "", text)
+    return _without_quote_markers(re.sub(f"[{OPEN}{CLOSE}]", "", text))
 
 
 # Invisible characters XML (and so EPUB) forbids; they arrive by copy and paste.
@@ -142,7 +148,8 @@ def _without_control_characters(text: str, diag: Diagnostics) -> str:
 
 
 def _to_html(body: str) -> str:
-    return markdown.markdown(body, extensions=EXTENSIONS, output_format="xhtml")
+    return markdown.markdown(body, extensions=EXTENSIONS, extension_configs=SMARTY_CONFIG,
+                             output_format="xhtml")
 
 
 # --- notes ------------------------------------------------------------------
@@ -223,7 +230,8 @@ def _note_paragraphs(item) -> list[str]:
 
 # --- figures ----------------------------------------------------------------
 
-def _collect_figures(root, folder: Path, source: _Source, diag: Diagnostics) -> list[Figure | None]:
+def _collect_figures(root, folder: Path, source: _Source, diag: Diagnostics,
+                     conv: Conventions) -> list[Figure | None]:
     figures: list[Figure | None] = []
     placed: dict[str, int] = {}  # how often each picture was found so far: in order, each use once
     for img in root.xpath("//img"):
@@ -238,7 +246,7 @@ def _collect_figures(root, folder: Path, source: _Source, diag: Diagnostics) -> 
                        "around it, to become a figure", line=line, column=column)
             img.drop_tree()
             continue
-        figures.append(_make_figure(img, len(figures) + 1, folder, (line, column), diag))
+        figures.append(_make_figure(img, len(figures) + 1, folder, (line, column), diag, conv))
         placeholder = etree.Element("x-figure")
         placeholder.text = f"{OPEN}F{len(figures)}{CLOSE}"
         placeholder.tail = paragraph.tail
@@ -247,7 +255,7 @@ def _collect_figures(root, folder: Path, source: _Source, diag: Diagnostics) -> 
 
 
 def _make_figure(img, number: int, folder: Path, where: tuple[int | None, int | None],
-                 diag: Diagnostics) -> Figure | None:
+                 diag: Diagnostics, conv: Conventions) -> Figure | None:
     href = img.get("src", "")
     line, column = where
     try:
@@ -273,8 +281,8 @@ def _make_figure(img, number: int, folder: Path, where: tuple[int | None, int | 
                      line=line, column=column)
     return Figure(
         id=f"figure-{number}", source=path, href=href, media_type=info.media_type,
-        alt="" if decorative else smarten(" ".join(img.get("alt", "").split())),
-        caption_html=_inline_markdown(caption), credit_html=_inline_markdown(credit),
+        alt="" if decorative else smarten(" ".join(img.get("alt", "").split()), conv),
+        caption_html=_inline_markdown(caption, conv), credit_html=_inline_markdown(credit, conv),
         width=info.width, height=info.height, line=line, column=column,
         bleed="bleed" in classes, decorative=decorative,
     )
@@ -287,13 +295,13 @@ def _suggestion(folder: Path, href: str) -> str:
     return f" (did you mean {near[0]}?)" if near else ""
 
 
-def _inline_markdown(text: str) -> str | None:
+def _inline_markdown(text: str, conv: Conventions) -> str | None:
     """Captions and credits may use emphasis and get typographic quotes too."""
     text = text.strip()
     if not text:
         return None
     fragment = html.fragment_fromstring(
-        convert_short(text), create_parent="div")
+        convert_short(text, conv), create_parent="div")
     paragraph = fragment[0] if len(fragment) and fragment[0].tag == "p" else fragment
     return _inner_xhtml(paragraph).strip()
 
@@ -313,8 +321,10 @@ ABBREVIATED_NUMBER = re.compile(r"\b(ch|chap|vol|bk|pt|p|pp|no|nos|fig|art|sec)\
                                 re.IGNORECASE)
 
 
-def _finish_typography(root) -> None:
-    """Touches Markdown leaves to the typesetter: no-break spaces, bare addresses."""
+def _finish_typography(root, conv: Conventions) -> None:
+    """Touches Markdown leaves to the typesetter: the language's quotes, no-break
+    spaces, bare addresses."""
+    localize(root, conv)
     for element in root.iter():
         if element.text:
             element.text = ABBREVIATED_NUMBER.sub("\\1.\u00a0", element.text)
@@ -329,12 +339,19 @@ def _finish_typography(root) -> None:
             link.set("class", ((link.get("class") or "") + " bare-url").strip())
 
 
+# The marks a quotation opens with, in the languages of styles/typography.yaml (Swedish
+# opens with ”, Danish with »); guillemets are wider, and French spaces them.
+OPENING_QUOTES = re.compile("[“„‘‚”]|[«»‹›][\u202f\u00a0]?")
+
+
 def _mark_hanging_quote(paragraph) -> None:
     """Wrap an opening quote that starts a paragraph, so print can hang it in the margin."""
     text = paragraph.text or ""
-    if text[:1] in ("“", "‘", "«", "„"):
-        span = etree.Element("span", {"class": "hang"})
-        span.text, span.tail = text[0], text[1:]
+    match = OPENING_QUOTES.match(text)
+    if match:
+        kind = "" if match[0][0] in "“„‘‚”" else " guillemet" if len(match[0]) == 1 else " guillemet-spaced"
+        span = etree.Element("span", {"class": "hang" + kind})
+        span.text, span.tail = match[0], text[match.end():]
         paragraph.text = ""
         paragraph.insert(0, span)
 

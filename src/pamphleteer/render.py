@@ -18,11 +18,10 @@ import jinja2
 import yaml
 from lxml import etree
 
-from .frontmatter import slugify
 from .model import Book, Figure, Heading, NoteRef, Section
 from .pages import PrintPages, mark_page_breaks, marker_id
-
-DEFAULT_STYLES = Path(__file__).resolve().parents[2] / "styles"
+from .paths import DEFAULT_STYLES
+from .slugs import slugify
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,8 @@ class EpubRendering:
     back: list[Document]  # colophon
     stylesheet: str
     image_files: dict[Path, str] = field(default_factory=dict)  # source -> name in the EPUB
+    # the sentences of the accessibility summary, and the language they are in
+    summary_words: tuple[dict[str, str], str] | None = None
 
     @property
     def documents(self) -> list[Document]:
@@ -89,7 +90,16 @@ def environment(styles: Path) -> jinja2.Environment:
     env.tests["figure"] = lambda part: isinstance(part, Figure)
     # A heading's own markup, minus links: a contents entry is already a link.
     env.filters["unlink"] = lambda xhtml: re.sub(r"</?a\b[^>]*>", "", xhtml)
+    env.filters["labelled"] = labelled
     return env
+
+
+def labelled(name: str, label: str) -> str:
+    """'Published by X'; but not 'Verlag Verlag Zum Schwarzen Kater': the label is left
+    out when the name already begins with it."""
+    if name.casefold().startswith(label.casefold()):
+        return name
+    return f"{label} {name}"
 
 
 def labels(styles: Path, lang: str) -> dict[str, str]:
@@ -97,6 +107,20 @@ def labels(styles: Path, lang: str) -> dict[str, str]:
     table = _label_table(styles)
     primary = lang.split("-")[0].lower()
     return {**table["en"], **table.get(primary, {}), **table.get(lang, {})}
+
+
+def summary_words(styles: Path, lang: str) -> tuple[dict[str, str], str]:
+    """The sentences of the EPUB's accessibility summary in the book's language, and
+    the language they are in: English, when labels.yaml has none for the book's."""
+    table = _label_table(styles)
+    for tag in (lang, lang.split("-")[0].lower()):
+        words = (table.get(tag) or {}).get("accessibility_summary")
+        if words:
+            return words, lang
+    english = (table.get("en") or {}).get("accessibility_summary")
+    if english is None and styles != DEFAULT_STYLES:  # a labels.yaml older than the summary's words
+        return summary_words(DEFAULT_STYLES, lang)
+    return english, "en"
 
 
 @functools.cache
@@ -167,6 +191,7 @@ def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES,
         back=[document("colophon.xhtml", "colophon.xhtml", lab["colophon"])],
         stylesheet=(styles / "epub" / "book.css").read_text(encoding="utf-8"),
         image_files=images,
+        summary_words=summary_words(styles, book.metadata.lang),
     )
 
 
