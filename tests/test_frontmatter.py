@@ -35,7 +35,16 @@ def test_one_author_or_a_list(tmp_path):
     assert meta(tmp_path / "a", "title: T\nauthor: Ann Author").authors == ("Ann Author",)
     m = meta(tmp_path / "b", "title: T\nauthor:\n  - Ann\n  - Bob\n  - Cy")
     assert m.authors == ("Ann", "Bob", "Cy")
-    assert m.author_line == "Ann, Bob and Cy"
+    assert m.author_line == "Ann, Bob, and Cy"  # US English, the default, has the serial comma
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("en-GB", "Ann, Bob and Cy"), ("de", "Ann, Bob und Cy"), ("fr-CA", "Ann, Bob et Cy"),
+    ("es", "Ann, Bob y Cy"), ("sv", "Ann, Bob och Cy"), ("cs", "Ann, Bob a\u00a0Cy"),
+    ("tlh", "Ann, Bob, and Cy"),  # Czech (above) keeps a one-letter word off the line end
+])
+def test_authors_are_joined_in_the_books_language(tmp_path, lang, line):
+    assert meta(tmp_path, f"title: T\nlang: {lang}\nauthor: [Ann, Bob, Cy]").author_line == line
 
 
 def test_language_is_accepted_for_lang(tmp_path):

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.lists import format_list
 
 from .errors import Diagnostics
 from .images import ImageProblem, inspect_image
@@ -135,7 +136,8 @@ def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
     metadata = Metadata(
         title=title or "",
         subtitle=_text(fields, "subtitle", diag, line, conv),
-        authors=_text_list(fields, "author", diag, line),
+        authors=(authors := _text_list(fields, "author", diag, line)),
+        author_line=names_joined(authors, lang),
         publisher=_text(fields, "publisher", diag, line),
         date=date,
         date_text=date_text,
@@ -201,6 +203,20 @@ def _date(value, diag: Diagnostics, line: int, lang: str = "en") -> tuple[str | 
     diag.error(f"cannot read the date '{text}': write it as 2026-11-23, "
                "'23 November 2026', 'November 2026' or 2026", line=line)
     return None, None
+
+
+def names_joined(names: tuple[str, ...], lang: str) -> str:
+    """Names as the book's language lists them: 'A and B', 'A, B und C', 'A, B et C'
+    (Babel's list patterns; the serial comma where the language uses one, as US English
+    does and British English does not). A language Babel does not know joins them in English."""
+    if len(names) < 2:
+        return "".join(names)
+    for tag in (lang, lang.split("-")[0], "en"):
+        try:
+            return format_list(list(names), locale=Locale.parse(tag, sep="-"))
+        except (UnknownLocaleError, ValueError):
+            continue
+    return ", ".join(names)
 
 
 def long_date(day: dt.date, lang: str) -> str:

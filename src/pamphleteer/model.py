@@ -35,13 +35,8 @@ class Metadata:
     epub_fonts: bool = False  # embed the typeface of styles/epub/fonts.yaml in the EPUB
     version: str = "1.0"  # the release this text is: names its folder in publish/
     slug: str = "book"  # the book's name in publish/ and in web addresses
-
-    @property
-    def author_line(self) -> str:
-        """The authors as a reader would say them: 'A', 'A and B', 'A, B and C'."""
-        if len(self.authors) < 2:
-            return "".join(self.authors)
-        return ", ".join(self.authors[:-1]) + " and " + self.authors[-1]
+    # The authors as the book's language says them: 'A und B', 'A, B et C' (the reader joins them).
+    author_line: str = ""
 
     @property
     def is_isbn(self) -> bool:
