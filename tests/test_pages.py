@@ -187,3 +187,10 @@ def test_each_edition_prints_its_own_isbn(tmp_path):
     assert "ISBN 9781402894626" in back_page and "9783161484100" not in back_page
     colophon = "".join(Epub(outputs["epub"]).xhtml("colophon.xhtml").itertext())
     assert "ISBN 9783161484100 (e-book)" in colophon and "ISBN 9781402894626 (print edition)" in colophon
+
+
+def test_the_page_source_names_the_edition_in_the_books_language(tmp_path):
+    path = write_manuscript(tmp_path, "Text.\n", "title: Heft\nlang: de")
+    epub = Epub(build(path, tmp_path / "out", ("epub",)).outputs["epub"])
+    source = epub.opf.xpath("//opf:meta[@property='pageBreakSource']", namespaces=NS)
+    assert [m.text for m in source] == ["Heft, Druckausgabe, 148 × 210 mm"]

@@ -21,7 +21,7 @@ from .pages import PrintPages
 from .prints import warn_about_crops
 from .profiles import DEFAULT_PROFILE, PrintProfile, load_profile, parse_trim
 from .reader import read_book
-from .render import DEFAULT_STYLES, render_epub, render_font_css
+from .render import DEFAULT_STYLES, labels, render_epub, render_font_css
 from .screen import for_screens, for_screens_all
 from .timings import stage
 
@@ -77,7 +77,7 @@ def lay_out_print(book: Book, styles: Path, profile: PrintProfile, cache: Cache)
     """The print edition laid out (a `weasyprint.Document`), and where its pages begin."""
     from .layout import lay_out_book  # WeasyPrint takes a second to load: only when laying out
 
-    return lay_out_book(book, styles, profile, _created(book), cache, print_edition(book, profile))
+    return lay_out_book(book, styles, profile, _created(book), cache, print_edition(book, profile, styles))
 
 
 def print_pages(book: Book, styles: Path, profile: PrintProfile, cache: Cache) -> PrintPages:
@@ -85,16 +85,18 @@ def print_pages(book: Book, styles: Path, profile: PrintProfile, cache: Cache) -
     of the book, laying out again only the pieces that changed."""
     from .layout import print_pages as remembered_pages
 
-    return remembered_pages(book, styles, profile, _created(book), cache, print_edition(book, profile))
+    edition = print_edition(book, profile, styles)
+    return remembered_pages(book, styles, profile, _created(book), cache, edition)
 
 
-def print_edition(book: Book, profile: PrintProfile) -> str:
-    """What pageBreakSource names: the print ISBN, else the edition in words."""
+def print_edition(book: Book, profile: PrintProfile, styles: Path = DEFAULT_STYLES) -> str:
+    """What pageBreakSource names: the print ISBN, else the edition in the book's words."""
     meta = book.metadata
     if meta.print_isbn:
         return meta.print_isbn
     trim = profile.trim
-    return f"{meta.title}, print edition, {trim.width:g} × {trim.height:g} mm"
+    edition = labels(styles, meta.lang)["print_edition"]
+    return f"{meta.title}, {edition}, {trim.width:g} × {trim.height:g} mm"
 
 
 def build_epub(book: Book, path: Path, styles: Path = DEFAULT_STYLES,
