@@ -7,6 +7,12 @@ after its call. We look for such notes in the laid-out pages; the paragraph
 that ends the calling page gets the class `footnote-fit` (which
 `styles/print/book.css` turns into a page break before it) and the book is
 laid out again. Most books need no second pass.
+
+Two more are typographic. Before the first layout, a paragraph's short last
+word is tied to the word before it, so that the last line is never one short
+word or the rest of a hyphenated one alone. After each, a word WeasyPrint
+hyphenated over a page turn is marked to go whole to the next page, in the
+same round as the other corrections.
 """
 
 from __future__ import annotations
@@ -37,9 +43,19 @@ FIT_CLASS = "footnote-fit"
 PADDING_CLASS = "padding-page"
 MAX_LAYOUTS = 10
 SETTLING_ROUNDS = 5  # passes at placing figures; each may move several
+HYPHEN_ROUNDS = 3  # passes at words hyphenated over a page turn: a fix may move the pages after it
 MIN_GAP = 0.12  # an empty foot taller than this share of the page is worth filling
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 SHRINK_LIMIT = 0.75  # a figure may shrink to three quarters of its size, no further
+LAST_WORD_CLASS = "last-word"
+WHOLE_WORD_CLASS = "whole-word"
+ADDED_CHARACTERS = "\u2010\u00ad"  # the hyphen WeasyPrint adds where it hyphenates; soft hyphens
+# A paragraph's last word up to RUNT_LIMIT characters long is tied to the word before
+# it when the two are at most TIE_LIMIT long (longer ties leave the line before loose).
+RUNT_LIMIT = 10
+TIE_LIMIT = 20
+NOTE_CLASSES = {"footnote", "footnote-again"}  # text printed elsewhere than its paragraph
+BLOCKS = {"p", "ul", "ol", "blockquote", "table", "figure", "pre", "div", *HEADING_TAGS}
 
 
 def write_pdf(book: Book, document, profile: PrintProfile, path: Path) -> Path:
@@ -213,8 +229,9 @@ def set_page_boxes(pdf, profile: PrintProfile) -> None:
 
 
 def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles, place: Placement):
+    _tie_paragraph_ends(html.etree_element)
     parents = {child: parent for parent in html.etree_element.iter() for child in parent}
-    padded, settling_rounds = False, 0
+    padded, settling_rounds, hyphen_rounds = False, 0, 0
     for _ in range(MAX_LAYOUTS):
         document = html.render(stylesheets=css, font_config=styles.fonts,
                                color_profiles=styles.colour_profiles, cache=styles.images)
@@ -226,7 +243,9 @@ def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles, place: Placement):
         # of the build together. The next layout checks that they hold.
         settled = settling_rounds < SETTLING_ROUNDS and _settle_figures(document, parents)
         settling_rounds += settled
-        if strays or settled:
+        kept_whole = hyphen_rounds < HYPHEN_ROUNDS and _keep_words_whole(document)
+        hyphen_rounds += kept_whole
+        if strays or settled or kept_whole:
             continue
         blanks = (_blanks_needed(place.first_page - 1 + len(document.pages), styles.profile)
                   if place.last else 0)
@@ -240,6 +259,128 @@ def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles, place: Placement):
                                  f"{place.first_page - 1 + call_page}; shorten the note or the "
                                  "paragraph around it", styles.book.source), file=sys.stderr)
     return document
+
+
+def _tie_paragraph_ends(root) -> None:
+    """A paragraph should not end in a line holding one short word, or the rest of a
+    hyphenated word. Its last word, when short, is tied to the word before it and
+    not hyphenated (LAST_WORD_CLASS in book.css): this changes only a paragraph
+    whose last line would otherwise be that word, or part of it, alone."""
+    for main in root.iter("main"):
+        for block in main.iter():
+            if block.tag == "p" or (block.tag == "li" and not any(c.tag in BLOCKS for c in block)):
+                words = _block_text(block)[2].split()
+                if (len(words) >= 2 and len(words[-1]) <= RUNT_LIMIT
+                        and len(words[-2]) + 1 + len(words[-1]) <= TIE_LIMIT):
+                    _wrap_word(block, len(words) - 1, LAST_WORD_CLASS, tie=True)
+
+
+def _block_text(block) -> tuple[list[tuple[object, str]], list[int], str]:
+    """The runs of text that print in a block (`_text_slots`), where each begins in
+    their joined text, and that text."""
+    slots, starts, text = list(_text_slots(block)), [], ""
+    for node, side in slots:
+        starts.append(len(text))
+        text += getattr(node, side) or ""
+    return slots, starts, text
+
+
+def _wrap_word(block, index: int, css_class: str, tie: bool = False) -> bool:
+    """Put the block's `index`th word (as `str.split` counts) in a span of `css_class`;
+    with `tie`, the space before it becomes a no-break space inside the span (before
+    it, WeasyPrint 70 may break the line far too early). A word that is not inside
+    one run of text (part emphasised, say) is left as it is."""
+    slots, starts, text = _block_text(block)
+    words = list(re.finditer(r"\S+", text))
+    if not 0 <= index < len(words):
+        return False
+    word = words[index]
+    run = next((k for k in range(len(slots)) if starts[k] <= word.start()
+                and word.end() <= starts[k] + len(getattr(*slots[k]) or "")), None)
+    if run is None:
+        return False
+    node, side = slots[run]
+    before, after = text[starts[run]:word.start()], text[word.end():starts[run] + len(getattr(node, side))]
+    if tie and not before[-1:].isspace():
+        return False  # the space is in the run before, out of reach
+    span = ElementTree.Element("span", {"class": css_class})
+    span.text = ("\u00a0" if tie else "") + word[0]
+    span.tail = after
+    setattr(node, side, before.rstrip() if tie else before)
+    if side == "text":
+        node.insert(0, span)
+    else:
+        parent = next(p for p in block.iter() if node in list(p))
+        parent.insert(list(parent).index(node) + 1, span)
+    return True
+
+
+def _text_slots(element, top: bool = True) -> Iterator[tuple[object, str]]:
+    """(element, "text" | "tail") for each run of text in a block that prints in it,
+    in reading order (the text of its notes prints at the foot of the page)."""
+    if not NOTE_CLASSES & set((element.get("class") or "").split()):
+        yield element, "text"
+        for child in element:
+            yield from _text_slots(child, top=False)
+    if not top:
+        yield element, "tail"
+
+
+def _keep_words_whole(document) -> bool:
+    """A word WeasyPrint hyphenated at the foot of a page is read across the page turn.
+    Such a word is marked (WHOLE_WORD_CLASS in book.css) not to be hyphenated: it
+    goes whole to the next page. Returns whether any was marked."""
+    marked = False
+    for block, atoms in hyphens_at_page_ends(document):
+        _, _, text = _block_text(block)
+        counted = 0
+        for index, word in enumerate(re.finditer(r"\S+", text)):
+            counted += _atoms(word[0])
+            if counted >= atoms:
+                marked |= _wrap_word(block, index, WHOLE_WORD_CLASS)
+                break
+    return marked
+
+
+def hyphens_at_page_ends(document) -> Iterator[tuple[object, int]]:
+    """(block element, atoms of its text up to the hyphen) for each page but the last
+    whose last line of text ends in a hyphen WeasyPrint added. Atoms are the
+    characters that are not spaces, so line breaks do not change their count."""
+    counted: dict = {}
+    for number, page in enumerate(document.pages, start=1):
+        last = None
+        for block, line in _lines_of_text(page._page_box.children[0]):
+            text = "".join(box.text for box in _text_boxes(line))
+            counted[block.element] = counted.get(block.element, 0) + _atoms(text)
+            last = block, line, text
+        if last is None or number == len(document.pages):
+            continue
+        block, line, text = last
+        if text.endswith(line.style["hyphenate_character"]):
+            yield block.element, counted[block.element]
+
+
+def _atoms(text: str) -> int:
+    return sum(1 for char in text if not char.isspace() and char not in ADDED_CHARACTERS)
+
+
+def _lines_of_text(html_box) -> Iterator[tuple[object, object]]:
+    """(block box, line box) for each line of the main text, in reading order; not the
+    list markers the stylesheet generates."""
+    for box in boxes(html_box):
+        for child in getattr(box, "children", None) or ():
+            if type(child).__name__ == "LineBox" and "::" not in (child.element_tag or ""):
+                yield box, child
+
+
+def _text_boxes(line) -> Iterator:
+    """The text boxes of a line that hold the document's text: not note calls, nor
+    other text the stylesheet generates."""
+    for box in boxes(line):
+        if (type(box).__name__ == "TextBox" and "::" not in (box.element_tag or "")
+                and not (box.element is not None
+                         and NOTE_CLASSES & set((box.element.get("class") or "").split()))):
+            yield box
 
 
 def _settle_figures(document, parents: dict) -> bool:
