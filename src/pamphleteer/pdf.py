@@ -39,6 +39,7 @@ from .render import picture_files
 
 POINTS_PER_MM = 72 / 25.4
 
+NO_BREAK_SPACES = ("\u00a0", "\u202f", "\u2007")
 FIT_CLASS = "footnote-fit"
 PADDING_CLASS = "padding-page"
 MAX_LAYOUTS = 10
@@ -304,7 +305,9 @@ def _wrap_word(block, index: int, css_class: str, tie: bool = False) -> bool:
     if tie and not before[-1:].isspace():
         return False  # the space is in the run before, out of reach
     span = ElementTree.Element("span", {"class": css_class})
-    span.text = ("\u00a0" if tie else "") + word[0]
+    # A no-break space the text already has (French puts a narrow one before » ; : ! ?) stays.
+    glue = before[-1:] if before[-1:] in NO_BREAK_SPACES else "\u00a0"
+    span.text = (glue if tie else "") + word[0]
     span.tail = after
     setattr(node, side, before.rstrip() if tie else before)
     if side == "text":
