@@ -43,7 +43,7 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None) -> B
     path = Path(path)
     diag = Diagnostics(path)
     text = _without_control_characters(_read_text(path), diag)
-    yaml_text, body, body_start = split_front_matter(text)
+    yaml_text, body, body_start = split_front_matter(text, diag)
     metadata = read_metadata(yaml_text, path, diag)
     source = _Source(body, body_start)
     if not body.strip():
