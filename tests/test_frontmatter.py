@@ -1,6 +1,7 @@
 """Front matter: each accepted key and form, on tiny manuscripts."""
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -158,3 +159,13 @@ def test_front_matter_that_is_not_closed_is_named_where_it_opened(tmp_path, text
                            f"add a '---' line {advice}")
     assert not any("no front matter" in p or "YAML" in p or "unknown front matter key" in p
                    for p in problems), problems
+
+
+def test_a_cover_that_is_a_named_pipe_is_named_for_what_it_is(tmp_path):
+    os.mkfifo(tmp_path / "cover.jpg")
+    with pytest.raises(PamphleteerError) as caught:
+        meta(tmp_path, "title: T\ncover: cover.jpg")
+    (problem,) = caught.value.problems
+    assert problem.message == ("cover image cover.jpg is a named pipe, not a picture file: "
+                               "point to the picture itself")
+    assert problem.line == 3

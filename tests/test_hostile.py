@@ -32,9 +32,9 @@ def secret(tmp_path):
     return folder
 
 
-def build(*args, cwd=None):
+def build(*args, cwd=None, timeout=300):
     return subprocess.run([sys.executable, "-m", "pamphleteer", "build", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def leaked(folder) -> bool:
@@ -129,3 +129,11 @@ def test_a_killed_build_leaves_the_previous_files_whole(tmp_path):
                 elif name.endswith(".pdf"):
                     assert len(PdfReader(path).pages) > 4
     assert os.listdir(out)
+
+
+def test_a_manuscript_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
+    os.mkfifo(tmp_path / "book.md")  # reading it would wait for a writer for ever
+    result = build(str(tmp_path / "book.md"), "-o", str(tmp_path / "out"), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == (f"{tmp_path / 'book.md'}: error: the manuscript is a named pipe, not a file: "
+                             "save the text as a .md file and build that\n")

@@ -1,5 +1,9 @@
 """The reader: one behaviour per tiny manuscript."""
 
+import os
+import socket
+import stat
+
 import pytest
 
 from pamphleteer.errors import PamphleteerError
@@ -120,6 +124,35 @@ def test_bad_body_is_reported_with_its_line(tmp_path, body, message, line):
         book_of(tmp_path, body)
     (problem,) = caught.value.problems
     assert message in problem.message and problem.line == line
+
+
+def _socket(path):
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(path))
+
+
+def _device(path):
+    try:  # the null device: reads nothing, for ever
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device needs root")
+
+
+@pytest.mark.parametrize(("make", "kind"), [
+    (os.mkfifo, "a named pipe"),  # never opened: that would wait for a writer for ever
+    (os.mkdir, "a folder"),
+    (_socket, "a socket"),
+    (_device, "a device"),
+])
+def test_a_picture_that_is_not_a_file_is_named_for_what_it_is(tmp_path, make, kind):
+    (tmp_path / "images").mkdir()
+    make(tmp_path / "images" / "beehive.png")
+    with pytest.raises(PamphleteerError) as caught:
+        book_of(tmp_path, "Text.\n\n![A beehive](images/beehive.png)\n")
+    (problem,) = caught.value.problems
+    assert problem.message == (f"image images/beehive.png is {kind}, not a picture file: "
+                               "point to the picture itself")
+    assert (problem.line, problem.column) == (6, 1)
 
 
 def test_a_missing_image_gets_a_suggestion(tmp_path):

@@ -14,7 +14,7 @@ import yaml
 from .errors import Diagnostics
 from .images import ImageProblem, inspect_image
 from .model import Metadata
-from .paths import PathProblem, check_size, resolve_inside
+from .paths import PathProblem, check_size, not_a_file, resolve_inside
 from .profiles import parse_trim
 from .typography import smarten
 
@@ -383,6 +383,10 @@ def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None
         path = resolve_inside(manuscript.parent, str(value))
     except PathProblem as exc:
         diag.error(f"cover image refused: {exc}", line=line)
+        return None
+    if kind := not_a_file(path):
+        diag.error(f"cover image {value} is {kind}, not a picture file: point to the picture itself",
+                   line=line)
         return None
     if not path.is_file():
         diag.error(f"cover image not found: {value} (paths are relative to {manuscript.name})",

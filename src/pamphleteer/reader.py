@@ -23,7 +23,7 @@ from .errors import Diagnostics, fail
 from .frontmatter import read_metadata, split_front_matter
 from .images import ImageProblem, inspect_image
 from .model import Book, Figure, Heading, Note, NoteRef, Part, Section
-from .paths import PathProblem, check_size, resolve_inside
+from .paths import PathProblem, check_size, not_a_file, resolve_inside
 from .typography import convert_short, smarten
 
 EXTENSIONS = ["footnotes", "tables", "smarty", "attr_list", "sane_lists"]
@@ -102,6 +102,9 @@ class _Source:
 
 
 def _read_text(path: Path) -> str:
+    if (kind := not_a_file(path)) and kind != "a folder":  # (a folder fails to read, below)
+        raise fail(f"the manuscript is {kind}, not a file: save the text as a .md file and "
+                   "build that", path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -246,6 +249,10 @@ def _make_figure(img, number: int, folder: Path, where: tuple[int | None, int | 
         path = resolve_inside(folder, href)
     except PathProblem as exc:
         diag.error(f"image refused: {exc}", line=line, column=column)
+        return None
+    if kind := not_a_file(path):
+        diag.error(f"image {href} is {kind}, not a picture file: point to the picture itself",
+                   line=line, column=column)
         return None
     if not path.is_file():
         diag.error(f"image not found: {href}{_suggestion(folder, href)}", line=line, column=column)
