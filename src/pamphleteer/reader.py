@@ -17,7 +17,7 @@ from pathlib import Path
 import markdown
 from lxml import etree, html
 
-from . import sanitize
+from . import limits, lists, sanitize
 from .cache import Cache, cache_key
 from .errors import Diagnostics, fail
 from .frontmatter import read_metadata, split_front_matter
@@ -26,7 +26,11 @@ from .model import Book, Figure, Heading, Note, NoteRef, Part, Section
 from .paths import PathProblem, check_size, not_a_file, resolve_inside
 from .typography import convert_short, smarten
 
-EXTENSIONS = ["footnotes", "tables", "smarty", "attr_list", "sane_lists"]
+# Ours: `lists` reads lists as CommonMark does, `limits` keeps Markdown's time linear.
+# Their code is part of the cache key: a change to them reads remembered manuscripts again.
+EXTENSIONS = ["footnotes", "tables", "smarty", "attr_list", "sane_lists", "pamphleteer.lists",
+              "pamphleteer.limits"]
+READING_RULES = b"".join(Path(module.__file__).read_bytes() for module in (lists, limits))
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Markers left in the HTML where a note is called or a figure stands, cut out
 # again when the sections are serialized. Private-use characters, which no
@@ -49,7 +53,9 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None) -> B
     if not body.strip():
         diag.error("the manuscript has no text after its front matter", line=body_start + 1)
     cache = cache or Cache(None)
-    markup_key = cache_key("markdown", markdown.__version__, repr(EXTENSIONS), body)
+    if not _readable(body, body_start, diag):
+        diag.raise_if_errors()  # Markdown would take minutes, or for ever
+    markup_key = cache_key("markdown", markdown.__version__, repr(EXTENSIONS), READING_RULES, body)
     remembered = cache.get("markdown", markup_key)
     markup = remembered.decode("utf-8") if remembered is not None else _to_html(body)
     sanitize.check_well_formed(markup, source.line_of, diag)
@@ -137,6 +143,16 @@ def _without_control_characters(text: str, diag: Diagnostics) -> str:
             diag.warning(f"invisible control character U+{ord(match[0]):04X} removed "
                          "(pasted from another program?)", line=number, column=match.start() + 1)
     return CONTROL.sub("", text)
+
+
+def _readable(body: str, body_start: int, diag: Diagnostics) -> bool:
+    """Whether Markdown can read the body in reasonable time (limits.py). Lists whose
+    reading is ambiguous are warned about here too (Markdown reads them in lists.py)."""
+    lines = body.expandtabs(lists.TAB).split("\n")
+    reading = lists.read_lists(lines, body_start + 1)
+    for line, message in reading.warnings:
+        diag.warning(message, line=line)
+    return limits.check(lines, body_start + 1, (reading.depth, reading.deepest), diag)
 
 
 def _to_html(body: str) -> str:
@@ -434,17 +450,22 @@ class _UniqueIds:
 
     def __init__(self):
         self.used: set[str] = {"opening"}
+        self.tried: dict[str, int] = {}  # the last number tried for a slug: one heading
+        # repeated thousands of times must not try every number each time
 
     def make(self, text: str) -> str:
         ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
         slug = "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-") or "section"
         if not slug[0].isalpha():
             slug = "s-" + slug
-        candidate, n = slug, 1
+        candidate, n = slug, self.tried.get(slug, 1)
+        if n > 1:
+            candidate = f"{slug}-{n}"
         while candidate in self.used:
             n += 1
             candidate = f"{slug}-{n}"
         self.used.add(candidate)
+        self.tried[slug] = n
         return candidate
 
 
