@@ -273,3 +273,11 @@ def test_a_change_to_the_reading_rules_reads_remembered_manuscripts_again(tmp_pa
     monkeypatch.setattr(reader, "READING_RULES", reader.READING_RULES + b"\n# a rule changed")
     read_book(path, cache=cache)
     assert len(list((tmp_path / "cache" / "markdown").iterdir())) == 2
+
+
+def test_warnings_are_printed_in_line_order(tmp_path, capsys):
+    draw_image(tmp_path / "a.png", size=(50, 50))
+    body = "![](a.png)\n\n## One\n\n#### Deep\n\nText.[^n]\n\n[^n]: A note.\n\n[^spare]: Unused.\n"
+    book_of(tmp_path, body, front="title: T\nautor: Me")
+    lines = [int(line.split(":")[1]) for line in capsys.readouterr().err.splitlines()]
+    assert lines == [3, 5, 9, 15]  # the key, the picture, the heading, the note

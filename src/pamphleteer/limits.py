@@ -40,7 +40,7 @@ MAX_BLOCKS = 30_000
 # paragraph's length. A long paragraph of prose holds a few hundred (quotes and
 # apostrophes mostly), which makes a few hundred thousand; the whole text is allowed
 # two thousand million, some fifteen seconds.
-MARKS = re.compile(r"""["'*_`\[\]<>&\\]|--|\.\.\.| {2,}\n""")
+MARKS = re.compile(r"""["'*_`\[\]<>&\\]|--|\.\.\.""")  # and line breaks, "  \n"
 MAX_REWRITTEN = 2_000_000_000
 # A `[` that is never closed makes Markdown read the rest of its paragraph, for each
 # kind of link; a `<` and a letter (a tag, to the HTML reader) the rest of the text up
@@ -100,7 +100,7 @@ def _check_stretches(lines: list[str], first_line: int, diag: Diagnostics) -> No
                        "would take Markdown minutes to read: make this several books",
                        line=first_line + start)
             return
-        marks = len(MARKS.findall(text))
+        marks = len(MARKS.findall(text)) + text.count("  \n")
         rewritten += marks * len(text)
         heaviest = max(heaviest, (marks * len(text), first_line + start, len(text), marks))
         if rewritten > MAX_REWRITTEN:
@@ -113,9 +113,9 @@ def _check_stretches(lines: list[str], first_line: int, diag: Diagnostics) -> No
         scanned += sum(len(text) - position for position in unclosed)
         if scanned > MAX_SCANNED:
             line = first_line + start + text.count("\n", 0, unclosed[0])
-            diag.error(f"'[' never closed ({len(unclosed):,} in this paragraph, and others "
-                       "before it) would take Markdown minutes to read: close each with ']', or "
-                       "write '\\[' for a bracket", line=line)
+            diag.error(f"too many '[' never closed ({len(unclosed):,} in this paragraph) would "
+                       "take Markdown minutes to read: close each with ']', or write '\\[' for a "
+                       "bracket", line=line)
             return
 
 

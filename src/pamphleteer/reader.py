@@ -54,7 +54,7 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None) -> B
         diag.error("the manuscript has no text after its front matter", line=body_start + 1)
     cache = cache or Cache(None)
     if not _readable(body, body_start, diag):
-        diag.raise_if_errors()  # Markdown would take minutes, or for ever
+        _in_line_order(diag).raise_if_errors()  # Markdown would take minutes, or for ever
     markup_key = cache_key("markdown", markdown.__version__, repr(EXTENSIONS), READING_RULES, body)
     remembered = cache.get("markdown", markup_key)
     markup = remembered.decode("utf-8") if remembered is not None else _to_html(body)
@@ -73,7 +73,7 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None) -> B
     if not sections and body.strip():
         diag.error("the manuscript has no text to publish, only notes or markup",
                    line=body_start + 1)
-    diag.raise_if_errors(strict)
+    _in_line_order(diag).raise_if_errors(strict)
     if remembered is None:  # only now: a manuscript with errors leaves no trace in the build folder
         cache.put("markdown", markup_key, markup.encode("utf-8"))
     for warning in diag.warnings:
@@ -84,6 +84,13 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None) -> B
 
 def _report(problem) -> None:
     print(problem, file=sys.stderr)
+
+
+def _in_line_order(diag: Diagnostics) -> Diagnostics:
+    """Problems as an author reads the manuscript, top to bottom (whole-file ones first),
+    not in the order the checks found them."""
+    diag.problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
+    return diag
 
 
 class _Source:
