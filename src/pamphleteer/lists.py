@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
+from .limits import MAX_NESTING  # deeper quotes are refused before Markdown reads them
+
 # A list item: indentation, marker, the spaces after it, then some text.
 ITEM = re.compile(r"( *)([*+-]|(\d{1,9})\.)( +)(?=\S)")
 RULE = re.compile(r" {0,3}([-*_])( *\1){2,} *$")  # `- - -` is a thematic break, not an item
 QUOTE = re.compile(r" {0,3}> ?")
 HEADING = re.compile(r" {0,3}#")
 TAB = 4  # Python-Markdown's indentation for each level
-MAX_QUOTE_DEPTH = 10  # deeper quotes are refused before Markdown (see limits.py)
 
 
 @dataclass
@@ -77,7 +78,7 @@ class _Reader:
         index = 0
         while index < len(self.lines):
             line = self.lines[index]
-            if QUOTE.match(line) and not self.stack and self.quote_depth < MAX_QUOTE_DEPTH:
+            if QUOTE.match(line) and not self.stack and self.quote_depth < MAX_NESTING:
                 end = index
                 while end < len(self.lines) and QUOTE.match(self.lines[end]):
                     end += 1

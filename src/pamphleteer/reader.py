@@ -89,7 +89,7 @@ def _report(problem) -> None:
 def _in_line_order(diag: Diagnostics) -> Diagnostics:
     """Problems as an author reads the manuscript, top to bottom (whole-file ones first),
     not in the order the checks found them."""
-    diag.problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
+    diag.problems.sort(key=lambda problem: problem.line or 0)  # stable: on one line, as found
     return diag
 
 
