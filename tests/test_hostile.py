@@ -155,10 +155,10 @@ BIG = "Plain words of a long paragraph. " * 32_000  # about a megabyte
     ("Text " + "_" * 50_000 + "\n", 4, "a paragraph of 50,005 characters with 50,000 quotes, brackets"),
     ("*_" * 250_000 + "x" + "_*" * 250_000 + "\n", 4,
      "a paragraph of 1,000,001 characters with 1,000,000 quotes, brackets"),
-    ("A paragraph.\n\n" + "Text " + "[" * 20 + BIG + "\n", 6,
-     "too many '[' never closed (20 in this paragraph) would take Markdown minutes to read: "
+    ("A paragraph.\n\n" + "Text " + "[" * 200 + BIG + "\n", 6,
+     "too many '[' never closed (200 in this paragraph) would take Markdown minutes to read: "
      "close each with ']', or write '\\[' for a bracket"),
-    ("A paragraph.\n\nIs a<b? And c<d? And e<f? And g<h?\n\n" + BIG + "\n", 6,
+    ("A paragraph.\n\n" + "Is a<b? " * 200 + "\n\n" + BIG + "\n", 6,
      "'<' and a letter begin an HTML tag, and too many here have no '>' to end them"),
     ("A line.\n\n" * 30_001, 60_004, "more than 30,000 paragraphs, headings, list items and table rows"),
     ("<div>" * 300 + "x" + "</div>" * 300 + "\n", 4, "elements nested more than 255 deep"),

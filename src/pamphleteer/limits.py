@@ -44,8 +44,9 @@ MARKS = re.compile(r"""["'*_`\[\]<>&\\]|--|\.\.\.""")  # and line breaks, "  \n"
 MAX_REWRITTEN = 2_000_000_000
 # A `[` that is never closed makes Markdown read the rest of its paragraph, for each
 # kind of link; a `<` and a letter (a tag, to the HTML reader) the rest of the text up
-# to the next `>`. A few million characters read so take seconds.
-MAX_SCANNED = 3_000_000
+# to the next `>`. Each million characters read so takes about half a second; a book
+# has a few such slips, each costing at most its length.
+MAX_SCANNED = 20_000_000
 # What begins a new stretch of inline text within a block: each list item, table row,
 # heading and note is read by itself.
 OWN_TEXT = re.compile(r" {0,3}(?:[*+-] |\d{1,9}\. |\||#|\[\^[^\]]+\]:)")
