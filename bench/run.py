@@ -11,7 +11,7 @@ the whole process tree of
 - a rebuild of the EPUB after one word of one section has changed;
 
 and, where they are installed, pandoc building the same manuscript to EPUB and
-bare WeasyPrint rendering the HTML we generate to PDF. The budgets of issue 6
+bare WeasyPrint rendering the HTML we generate to PDF. Our budgets (`budgets`)
 are checked against these figures. Results go to bench/results.md, the time
 per stage to bench/stages.png.
 """

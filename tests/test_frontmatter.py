@@ -1,6 +1,7 @@
 """Front matter: each accepted key and form, on tiny manuscripts."""
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -152,3 +153,38 @@ def test_version_is_kept_as_written(tmp_path):
 ])
 def test_slug_from_the_title_or_the_front_matter(tmp_path, front, slug):
     assert meta(tmp_path, front).slug == slug
+
+
+
+@pytest.mark.parametrize(("text", "advice"), [
+    # No closing line at all: the text after it is named.
+    ("---\ntitle: T\nauthor: A\n\nAn introduction.\n\n## A question\n\nAn answer.\n",
+     "before line 5, where the text begins"),
+    # A thematic break further down would close it: the paragraphs before it are not YAML.
+    ("---\ntitle: T\n\nNote: the first paragraph.\n\nAnother.\n\n---\n\nMore text.\n",
+     "before line 4, where the text begins"),
+    # A heading reads as a YAML comment; the text begins with it.
+    ("---\ntitle: T\n\n# Chapter one\n\nThings to bring:\n\n---\n\nMore.\n",
+     "before line 4, where the text begins"),
+    ("---\ntitle: T\n", "after its last line"),
+])
+def test_front_matter_that_is_not_closed_is_named_where_it_opened(tmp_path, text, advice):
+    path = tmp_path / "open.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PamphleteerError) as caught:
+        read_book(path)
+    problems = [str(problem) for problem in caught.value.problems]
+    assert problems[0] == (f"{path}:1: error: the front matter opened on line 1 is not closed: "
+                           f"add a '---' line {advice}")
+    assert not any("no front matter" in p or "YAML" in p or "unknown front matter key" in p
+                   for p in problems), problems
+
+
+def test_a_cover_that_is_a_named_pipe_is_named_for_what_it_is(tmp_path):
+    os.mkfifo(tmp_path / "cover.jpg")
+    with pytest.raises(PamphleteerError) as caught:
+        meta(tmp_path, "title: T\ncover: cover.jpg")
+    (problem,) = caught.value.problems
+    assert problem.message == ("cover image cover.jpg is a named pipe, not a picture file: "
+                               "point to the picture itself")
+    assert problem.line == 3

@@ -13,6 +13,9 @@ import pytest
 from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
 
+from pamphleteer.errors import PamphleteerError
+from pamphleteer.reader import read_book
+
 from support import SAMPLE, write_manuscript
 
 TOKEN = b"PAMPHLETEER-SECRET-7f3a91"
@@ -32,9 +35,9 @@ def secret(tmp_path):
     return folder
 
 
-def build(*args, cwd=None):
+def build(*args, cwd=None, timeout=300):
     return subprocess.run([sys.executable, "-m", "pamphleteer", "build", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def leaked(folder) -> bool:
@@ -129,3 +132,41 @@ def test_a_killed_build_leaves_the_previous_files_whole(tmp_path):
                 elif name.endswith(".pdf"):
                     assert len(PdfReader(path).pages) > 4
     assert os.listdir(out)
+
+
+def test_a_manuscript_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
+    os.mkfifo(tmp_path / "book.md")  # reading it would wait for a writer for ever
+    result = build(str(tmp_path / "book.md"), "-o", str(tmp_path / "out"), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == (f"{tmp_path / 'book.md'}: error: the manuscript is a named pipe, not a file: "
+                             "save the text as a .md file and build that\n")
+
+
+BIG = "Plain words of a long paragraph. " * 32_000  # about a megabyte
+
+
+@pytest.mark.parametrize(("body", "line", "message"), [
+    (">" * 5000 + " Deep.\n", 4, "block quotes nested 5000 deep: at most 10 levels can be read; "
+                                 "use fewer '>'"),
+    ("".join("  " * level + "- item\n" for level in range(2000)), 2003,
+     "a list nested 2000 deep: at most 10 levels can be read; indent this item less"),
+    ("Text " + "[" * 50_000 + "\n", 4, "a paragraph of 50,005 characters with 50,000 quotes, brackets"),
+    ("Text " + "*" * 50_000 + "\n", 4, "a paragraph of 50,005 characters with 50,000 quotes, brackets"),
+    ("Text " + "_" * 50_000 + "\n", 4, "a paragraph of 50,005 characters with 50,000 quotes, brackets"),
+    ("*_" * 250_000 + "x" + "_*" * 250_000 + "\n", 4,
+     "a paragraph of 1,000,001 characters with 1,000,000 quotes, brackets"),
+    ("A paragraph.\n\n" + "Text " + "[" * 200 + BIG + "\n", 6,
+     "too many '[' never closed (200 in this paragraph) would take Markdown minutes to read: "
+     "close each with ']', or write '\\[' for a bracket"),
+    ("A paragraph.\n\n" + "Is a<b? " * 200 + "\n\n" + BIG + "\n", 6,
+     "'<' and a letter begin an HTML tag, and too many here have no '>' to end them"),
+    ("A line.\n\n" * 30_001, 60_004, "more than 30,000 paragraphs, headings, list items and table rows"),
+    ("<div>" * 300 + "x" + "</div>" * 300 + "\n", 4, "elements nested more than 255 deep"),
+])
+def test_a_text_markdown_would_take_minutes_to_read_is_refused_naming_the_line(tmp_path, body, line,
+                                                                                message):
+    path = write_manuscript(tmp_path, body, "title: Hostile")
+    with pytest.raises(PamphleteerError) as caught:
+        read_book(path)
+    (problem,) = caught.value.problems
+    assert message in problem.message and problem.line == line, str(problem)

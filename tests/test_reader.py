@@ -1,7 +1,13 @@
 """The reader: one behaviour per tiny manuscript."""
 
+import os
+import socket
+import stat
+
 import pytest
 
+from pamphleteer import reader
+from pamphleteer.cache import Cache
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.model import Figure, NoteRef
 from pamphleteer.reader import read_book
@@ -122,6 +128,35 @@ def test_bad_body_is_reported_with_its_line(tmp_path, body, message, line):
     assert message in problem.message and problem.line == line
 
 
+def _socket(path):
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(path))
+
+
+def _device(path):
+    try:  # the null device: reads nothing, for ever
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device needs root")
+
+
+@pytest.mark.parametrize(("make", "kind"), [
+    (os.mkfifo, "a named pipe"),  # never opened: that would wait for a writer for ever
+    (os.mkdir, "a folder"),
+    (_socket, "a socket"),
+    (_device, "a device"),
+])
+def test_a_picture_that_is_not_a_file_is_named_for_what_it_is(tmp_path, make, kind):
+    (tmp_path / "images").mkdir()
+    make(tmp_path / "images" / "beehive.png")
+    with pytest.raises(PamphleteerError) as caught:
+        book_of(tmp_path, "Text.\n\n![A beehive](images/beehive.png)\n")
+    (problem,) = caught.value.problems
+    assert problem.message == (f"image images/beehive.png is {kind}, not a picture file: "
+                               "point to the picture itself")
+    assert (problem.line, problem.column) == (6, 1)
+
+
 def test_a_missing_image_gets_a_suggestion(tmp_path):
     draw_image(tmp_path / "images" / "kropotkin-1900.jpg", size=(50, 50))
     with pytest.raises(PamphleteerError) as caught:
@@ -168,3 +203,81 @@ def test_alt_text_gets_typographic_quotes(tmp_path):
     draw_image(tmp_path / "x.png", size=(20, 20))
     (figure,) = book_of(tmp_path, "![A box marked 'Common fund'](x.png)\n").figures
     assert figure.alt == "A box marked ‘Common fund’"
+
+
+def html_of(book) -> str:
+    return "".join(text_of(section) for section in book.sections)
+
+
+def test_a_list_straight_after_a_paragraph_line_is_a_list(tmp_path, capsys):
+    body = ("Things to bring:\n- bread\n- cheese\n\nRules\n1. no dogs\n2. no smoking\n\n"
+            # Lines that only look like items stay as they were: emphasis, a rule, code.
+            "Some text\n*emphasis* at the start of a line.\n\nAbove\n- - -\nBelow\n\n"
+            "Code:\n\n    - not an item\n")
+    html = html_of(book_of(tmp_path, body))
+    assert "<p>Things to bring:</p>\n<ul>\n<li>bread</li>\n<li>cheese</li>\n</ul>" in html
+    assert "<p>Rules</p>\n<ol>\n<li>no dogs</li>\n<li>no smoking</li>\n</ol>" in html
+    assert "<p>Some text\n<em>emphasis</em> at the start of a line.</p>" in html
+    assert "<p>Above</p>\n<hr/>\n<p>Below</p>" in html
+    assert "<pre><code>- not an item\n</code></pre>" in html
+    assert capsys.readouterr().err == ""
+
+
+def test_nested_items_are_read_as_authors_write_them(tmp_path, capsys):
+    for number, body in enumerate([
+        "- fruit\n  - apple\n  - pear\n- bread\n",  # two spaces
+        "- fruit\n    - apple\n    - pear\n- bread\n",  # four, as before
+        "1. fruit\n   - apple\n   - pear\n2. bread\n",  # to the parent item's text
+        "> Bring:\n> - fruit\n>   - apple\n>   - pear\n> - bread\n",  # in a block quote
+    ]):
+        html = html_of(book_of(tmp_path / str(number), body))
+        assert "<li>fruit<ul>\n<li>apple</li>\n<li>pear</li>\n</ul>\n</li>\n<li>bread</li>" in html, body
+    assert capsys.readouterr().err == ""
+
+
+def test_a_paragraph_in_an_item_lines_up_with_its_text(tmp_path):
+    html = html_of(book_of(tmp_path, "1. First.\n\n   More of the first.\n2. Second.\n\nAfter.\n"))
+    assert "<li>\n<p>First.</p>\n<p>More of the first.</p>\n</li>" in html
+    assert "<p>After.</p>" in html and "start=" not in html
+
+
+@pytest.mark.parametrize(("body", "line", "words", "kept"), [
+    ("It happened in\n1986. was a year of strikes.\n", 5,
+     "a line beginning '1986.' inside a paragraph is read as text, not a list: leave a blank "
+     "line before it to begin a list, or write '1986\\.' to keep it as text",
+     "<p>It happened in\n1986. was a year of strikes.</p>"),
+    ("He was well\n- known for it.\n", 5,
+     "a line beginning '- ' inside a paragraph is read as text, not a list: leave a blank line "
+     "before it to begin a list, or write '\\-' to keep it as text",
+     "<p>He was well\n- known for it.</p>"),
+    ("- fruit\n   - apple\n- bread\n", 5,
+     "list item indented 3 spaces under the item on line 4: read as nested under it; indent it "
+     "by 2 spaces to nest it, or line it up with that item",
+     "<li>fruit<ul>\n<li>apple</li>\n</ul>\n</li>"),
+])
+def test_a_list_line_whose_meaning_is_ambiguous_is_warned_about(tmp_path, capsys, body, line, words,
+                                                                 kept):
+    book = book_of(tmp_path, body)
+    assert kept in html_of(book)
+    assert capsys.readouterr().err == f"{tmp_path / 'test.md'}:{line}: warning: {words}\n"
+    with pytest.raises(PamphleteerError):
+        read_book(tmp_path / "test.md", strict=True)
+
+
+def test_a_change_to_the_reading_rules_reads_remembered_manuscripts_again(tmp_path, monkeypatch):
+    path = write_manuscript(tmp_path / "book", "Things to bring:\n- bread\n")
+    cache = Cache(tmp_path / "cache")
+    read_book(path, cache=cache)
+    read_book(path, cache=cache)
+    assert len(list((tmp_path / "cache" / "markdown").iterdir())) == 1
+    monkeypatch.setattr(reader, "READING_RULES", reader.READING_RULES + b"\n# a rule changed")
+    read_book(path, cache=cache)
+    assert len(list((tmp_path / "cache" / "markdown").iterdir())) == 2
+
+
+def test_warnings_are_printed_in_line_order(tmp_path, capsys):
+    draw_image(tmp_path / "a.png", size=(50, 50))
+    body = "![](a.png)\n\n## One\n\n#### Deep\n\nText.[^n]\n\n[^n]: A note.\n\n[^spare]: Unused.\n"
+    book_of(tmp_path, body, front="title: T\nautor: Me")
+    lines = [int(line.split(":")[1]) for line in capsys.readouterr().err.splitlines()]
+    assert lines == [3, 5, 9, 15]  # the key, the picture, the heading, the note

@@ -16,7 +16,7 @@ from babel.lists import format_list
 from .errors import Diagnostics
 from .images import ImageProblem, inspect_image
 from .model import Metadata
-from .paths import PathProblem, check_size, resolve_inside
+from .paths import PathProblem, check_size, not_a_file, resolve_inside
 from .profiles import parse_trim
 from .slugs import slugify
 from .typography import ENGLISH, Conventions, conventions, smarten
@@ -61,15 +61,75 @@ DATE_FORMATS = {  # strptime format -> how much of the date it gives
 }
 
 
-def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """Return (yaml text or None, body, number of lines before the body)."""
+def split_front_matter(text: str, diag: Diagnostics | None = None) -> tuple[str | None, str, int]:
+    """Return (yaml text or None, body, number of lines before the body).
+
+    A front matter opened on line 1 but never closed is reported in `diag`. Its block
+    then runs into the text, and a `---` further down (a thematic break) would close it
+    there, so it is taken to end where the text seems to begin: the rest is still checked.
+    """
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return None, text, 0
-    for i, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 1
-    return None, text, 0
+    close = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")),
+                 None)
+    if close is not None and _reads_as_front_matter("\n".join(lines[1:close])):
+        return "\n".join(lines[1:close]), "\n".join(lines[close + 1:]), close + 1
+    start = _where_text_begins(lines[:close])
+    if close is not None and start is None:  # it is closed; its own problems are reported later
+        return "\n".join(lines[1:close]), "\n".join(lines[close + 1:]), close + 1
+    if diag is not None:
+        where = (f"before line {start + 1}, where the text begins" if start is not None
+                 else "after its last line")
+        diag.error(f"the front matter opened on line 1 is not closed: add a '---' line {where}",
+                   line=1)
+    if start is None:
+        return "\n".join(lines[1:]), "", len(lines)
+    return "\n".join(lines[1:start]).rstrip("\n"), "\n".join(lines[start:]), start
+
+
+# A top-level key: one word and a colon; `Things to bring:` or a sentence is not one.
+KEY_LINE = re.compile(r"[A-Za-z_][\w-]*\s*:(\s|$)")
+HEADING_LINE = re.compile(r"#{1,6}\s+\S")
+
+
+def _reads_as_front_matter(yaml_text: str) -> bool:
+    """Whether the block is YAML `key: value` lines with only keys we know."""
+    try:
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict) and all(str(key).lower() in KEYS for key in data)
+
+
+def _where_text_begins(lines: list[str]) -> int | None:
+    """The index of the first line of Markdown text inside a front matter block: after a
+    blank line, a line at the margin that is neither a key nor a YAML comment (Markdown
+    separates paragraphs by blank lines; YAML values go on their key's line or indented
+    under it). What comes just before it also belongs to the text: headings (`# ...` reads
+    as a YAML comment) and paragraphs that read as unknown keys (`Note: ...`)."""
+    for index in range(2, len(lines)):
+        line = lines[index]
+        if (lines[index - 1].strip() or not line.strip() or line[0].isspace() or line[0] == "#"
+                or KEY_LINE.match(line)):
+            continue
+        while index > 2 and _also_text(lines[index - 1], lines[index - 2]):
+            index -= 1
+        while not lines[index].strip():
+            index += 1
+        return index
+    return None
+
+
+def _also_text(line: str, before: str) -> bool:
+    if not line.strip() or HEADING_LINE.match(line):
+        return True
+    key = KEY_LINE.match(line)
+    return bool(key and not before.strip() and not _known_or_misspelt(line[:key.end()].strip(" :")))
+
+
+def _known_or_misspelt(key: str) -> bool:
+    return key.lower() in KEYS or bool(difflib.get_close_matches(key.lower(), list(KEYS), n=1))
 
 
 def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics,
@@ -348,6 +408,10 @@ def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None
         path = resolve_inside(manuscript.parent, str(value))
     except PathProblem as exc:
         diag.error(f"cover image refused: {exc}", line=line)
+        return None
+    if kind := not_a_file(path):
+        diag.error(f"cover image {value} is {kind}, not a picture file: point to the picture itself",
+                   line=line)
         return None
     if not path.is_file():
         diag.error(f"cover image not found: {value} (paths are relative to {manuscript.name})",

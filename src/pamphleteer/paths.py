@@ -8,6 +8,7 @@ message that says what to do instead, before any stage opens the file.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -53,3 +54,23 @@ def check_size(path: Path) -> None:
         raise PathProblem(f"{path.name} is {size / 1e6:.0f} MB, more than "
                             f"{MAX_IMAGE_BYTES // 1_000_000} MB: save a smaller copy (a print "
                             "picture needs 300 pixels per inch at its printed size, no more)")
+
+
+# What a path can be besides a file, in words; `stat` tells without opening it.
+KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+         (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def not_a_file(path: Path) -> str | None:
+    """What `path` is when it exists but is not a regular file ("a named pipe"), else None.
+
+    Asked of `stat`, never by opening it: opening a named pipe waits for a writer for ever,
+    and a device such as /dev/zero never ends.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return next((words for test, words in KINDS if test(mode)), "not a regular file")

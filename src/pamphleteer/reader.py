@@ -17,17 +17,21 @@ from pathlib import Path
 import markdown
 from lxml import etree, html
 
-from . import sanitize, tables
+from . import limits, lists, sanitize, tables
 from .cache import Cache, cache_key
 from .errors import Diagnostics, fail
 from .frontmatter import read_metadata, split_front_matter
 from .images import ImageProblem, inspect_image
 from .model import Book, Figure, Heading, Note, NoteRef, Part, Section
-from .paths import DEFAULT_STYLES, PathProblem, check_size, resolve_inside
+from .paths import DEFAULT_STYLES, PathProblem, check_size, not_a_file, resolve_inside
 from .typography import ENGLISH, SMARTY_CONFIG, Conventions, conventions, convert_short, localize, smarten
 from .typography import without_markers as _without_quote_markers
 
-EXTENSIONS = ["footnotes", "tables", "smarty", "attr_list", "sane_lists"]
+# Ours: `lists` reads lists as CommonMark does, `limits` keeps Markdown's time linear.
+# Their code is part of the cache key: a change to them reads remembered manuscripts again.
+EXTENSIONS = ["footnotes", "tables", "smarty", "attr_list", "sane_lists", "pamphleteer.lists",
+              "pamphleteer.limits"]
+READING_RULES = b"".join(Path(module.__file__).read_bytes() for module in (lists, limits))
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Markers left in the HTML where a note is called or a figure stands, cut out
 # again when the sections are serialized. Private-use characters, which no
@@ -46,16 +50,19 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None,
     path = Path(path)
     diag = Diagnostics(path)
     text = _without_control_characters(_read_text(path), diag)
-    yaml_text, body, body_start = split_front_matter(text)
+    yaml_text, body, body_start = split_front_matter(text, diag)
     metadata = read_metadata(yaml_text, path, diag, styles)
     conv = conventions(metadata.lang, styles) if metadata else ENGLISH
     source = _Source(body, body_start)
     if not body.strip():
         diag.error("the manuscript has no text after its front matter", line=body_start + 1)
     cache = cache or Cache(None)
+    if not _readable(body, body_start, diag):
+        _in_line_order(diag).raise_if_errors()  # Markdown would take minutes, or for ever
     # The HTML keeps smarty's quote markers: the language's quotes go in below, so the
     # entry serves any language (the configuration names the markers).
-    markup_key = cache_key("markdown", markdown.__version__, repr(EXTENSIONS), repr(SMARTY_CONFIG), body)
+    markup_key = cache_key("markdown", markdown.__version__, repr(EXTENSIONS), repr(SMARTY_CONFIG),
+                           READING_RULES, body)
     remembered = cache.get("markdown", markup_key)
     markup = remembered.decode("utf-8") if remembered is not None else _to_html(body)
     sanitize.check_well_formed(markup, source.line_of, diag)
@@ -74,7 +81,7 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None,
     if not sections and body.strip():
         diag.error("the manuscript has no text to publish, only notes or markup",
                    line=body_start + 1)
-    diag.raise_if_errors(strict)
+    _in_line_order(diag).raise_if_errors(strict)
     if remembered is None:  # only now: a manuscript with errors leaves no trace in the build folder
         cache.put("markdown", markup_key, markup.encode("utf-8"))
     for warning in diag.warnings:
@@ -85,6 +92,13 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None,
 
 def _report(problem) -> None:
     print(problem, file=sys.stderr)
+
+
+def _in_line_order(diag: Diagnostics) -> Diagnostics:
+    """Problems as an author reads the manuscript, top to bottom (whole-file ones first),
+    not in the order the checks found them."""
+    diag.problems.sort(key=lambda problem: problem.line or 0)  # stable: on one line, as found
+    return diag
 
 
 class _Source:
@@ -113,6 +127,9 @@ class _Source:
 
 
 def _read_text(path: Path) -> str:
+    if (kind := not_a_file(path)) and kind != "a folder":  # (a folder fails to read, below)
+        raise fail(f"the manuscript is {kind}, not a file: save the text as a .md file and "
+                   "build that", path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -145,6 +162,16 @@ def _without_control_characters(text: str, diag: Diagnostics) -> str:
             diag.warning(f"invisible control character U+{ord(match[0]):04X} removed "
                          "(pasted from another program?)", line=number, column=match.start() + 1)
     return CONTROL.sub("", text)
+
+
+def _readable(body: str, body_start: int, diag: Diagnostics) -> bool:
+    """Whether Markdown can read the body in reasonable time (limits.py). Lists whose
+    reading is ambiguous are warned about here too (Markdown reads them in lists.py)."""
+    lines = body.expandtabs(lists.TAB).split("\n")
+    reading = lists.read_lists(lines, body_start + 1)
+    for line, message in reading.warnings:
+        diag.warning(message, line=line)
+    return limits.check(lines, body_start + 1, (reading.depth, reading.deepest), diag)
 
 
 def _to_html(body: str) -> str:
@@ -262,6 +289,10 @@ def _make_figure(img, number: int, folder: Path, where: tuple[int | None, int | 
         path = resolve_inside(folder, href)
     except PathProblem as exc:
         diag.error(f"image refused: {exc}", line=line, column=column)
+        return None
+    if kind := not_a_file(path):
+        diag.error(f"image {href} is {kind}, not a picture file: point to the picture itself",
+                   line=line, column=column)
         return None
     if not path.is_file():
         diag.error(f"image not found: {href}{_suggestion(folder, href)}", line=line, column=column)
@@ -452,17 +483,22 @@ class _UniqueIds:
 
     def __init__(self):
         self.used: set[str] = {"opening"}
+        self.tried: dict[str, int] = {}  # the last number tried for a slug: one heading
+        # repeated thousands of times must not try every number each time
 
     def make(self, text: str) -> str:
         ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
         slug = "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-") or "section"
         if not slug[0].isalpha():
             slug = "s-" + slug
-        candidate, n = slug, 1
+        candidate, n = slug, self.tried.get(slug, 1)
+        if n > 1:
+            candidate = f"{slug}-{n}"
         while candidate in self.used:
             n += 1
             candidate = f"{slug}-{n}"
         self.used.add(candidate)
+        self.tried[slug] = n
         return candidate
 
 

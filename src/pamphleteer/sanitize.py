@@ -61,9 +61,13 @@ def check_well_formed(markup: str, line_of: LineOf, diag: Diagnostics) -> None:
     except etree.XMLSyntaxError as exc:
         line_text = markup.split("\n")[max(exc.lineno - 1, 0)] if exc.lineno else ""
         tag = re.search(r"<[a-zA-Z][^>]*>?", line_text)
+        line = line_of(tag[0][:20]) if tag else None
+        if "Excessive depth" in exc.msg:  # the XML parser's limit, 256 levels
+            diag.error("elements nested more than 255 deep (HTML, emphasis or quotes inside one "
+                       "another): nest them less", line=line)
+            return
         diag.error(f"the HTML in the manuscript is not well-formed XHTML ({exc.msg}): close every "
-                   "element (<br/>, </p>) and quote every attribute",
-                   line=line_of(tag[0][:20]) if tag else None)
+                   "element (<br/>, </p>) and quote every attribute", line=line)
 
 
 def named_entities_to_text(markup: str) -> str:
