@@ -271,24 +271,25 @@ def names_joined(names: tuple[str, ...], lang: str) -> str:
     does and British English does not). A language Babel does not know joins them in English."""
     if len(names) < 2:
         return "".join(names)
-    for tag in (lang, lang.split("-")[0], "en"):
-        try:
-            return format_list(list(names), locale=Locale.parse(tag, sep="-"))
-        except (UnknownLocaleError, ValueError):
-            continue
-    return ", ".join(names)
+    return format_list(list(names), locale=babel_locale(lang) or Locale("en"))
 
 
 def long_date(day: dt.date, lang: str) -> str:
     """A YAML date (2026-11-23) as the book's language writes it: "23. November 2026"
     in German, "23 novembre 2026" in French. A date the author wrote out stays as
     written. A language Babel does not know gets the date as 2026-11-23."""
+    locale = babel_locale(lang)
+    return format_date(day, format="long", locale=locale) if locale else day.isoformat()
+
+
+def babel_locale(lang: str) -> Locale | None:
+    """Babel's conventions for a language tag ('de-AT'), else for its language ('de')."""
     for tag in (lang, lang.split("-")[0]):
         try:
-            return format_date(day, format="long", locale=Locale.parse(tag, sep="-"))
+            return Locale.parse(tag, sep="-")
         except (UnknownLocaleError, ValueError):
             continue
-    return day.isoformat()
+    return None
 
 
 def _identifier(value, title: str, diag: Diagnostics, line: int) -> str:
