@@ -207,11 +207,13 @@ def read_layout(document: Document) -> CoverLayout:
     and the class names LineBox and TextBox are those of WeasyPrint 70.0 (pinned in
     pyproject.toml). An absolutely positioned box is reached through a placeholder
     that hands every attribute on to it."""
+    from .pdf import boxes  # the walk the PDF writer's corrections use; WeasyPrint is loaded by now
+
     texts: dict[str, Text] = {}
     blocks: list[Block] = []
     frame = None
     seen = set()  # an element's anonymous boxes carry its element too: read the first box only
-    for box in _boxes(document.pages[0]._page_box):
+    for box in boxes(document.pages[0]._page_box):
         element = getattr(box, "element", None)
         if element is None or element in seen or type(box).__name__ in ("LineBox", "TextBox", "InlineBox"):
             continue
@@ -219,7 +221,8 @@ def read_layout(document: Document) -> CoverLayout:
         if element.get("data-fit"):
             content = Rect(box.content_box_x(), box.content_box_y(),
                            box.content_box_x() + box.width, box.content_box_y() + box.height)
-            lines = tuple(_line_extent(line) for line in _boxes(box) if type(line).__name__ == "LineBox")
+            lines = tuple(_line_extent([b for b in boxes(line) if type(b).__name__ == "TextBox"])
+                          for line in boxes(box) if type(line).__name__ == "LineBox")
             texts[element.get("data-fit")] = Text(content, tuple(line for line in lines if line),
                                                   box.style["font_size"])
         if element.get("data-fit-block") is not None:
@@ -234,17 +237,10 @@ def read_layout(document: Document) -> CoverLayout:
     return CoverLayout(texts, tuple(blocks), frame)
 
 
-def _line_extent(line) -> Rect | None:
-    """What a line box's text covers (part of `read_layout`)."""
-    pieces = [box for box in _boxes(line) if type(box).__name__ == "TextBox"]
+def _line_extent(pieces: list) -> Rect | None:
+    """What a line box's text boxes cover (part of `read_layout`)."""
     if not pieces:
         return None
     return Rect(min(p.position_x for p in pieces), min(p.position_y for p in pieces),
                 max(p.position_x + p.width for p in pieces), max(p.position_y + p.height for p in pieces))
 
-
-def _boxes(box):
-    """A box and all the boxes inside it, in document order (part of `read_layout`)."""
-    yield box
-    for child in getattr(box, "children", None) or ():
-        yield from _boxes(child)
