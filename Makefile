@@ -90,7 +90,7 @@ publish-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf
 	  $(if $(CATALOGUE_TITLE),--title "$(CATALOGUE_TITLE)")
 
 preview-$(2): $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf
-	$$(PYTHON) -m pamphleteer.preview $$< $(BUILD)/preview$(if $(word 2,$(NAMES)),/$(2))
+	$$(PYTHON) -m pamphleteer.check.pagepictures $$< $(BUILD)/preview$(if $(word 2,$(NAMES)),/$(2))
 endef
 $(foreach m,$(MANUSCRIPTS),$(eval $(call BOOK,$(m),$(call name_of,$(m)))))
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pamphleteer.build import build
 from pamphleteer.model import Book
+from pamphleteer.pipeline import build
 
 from support import FIXTURES, SAMPLE, draw_image
 

@@ -4,9 +4,10 @@ import os
 
 import pytest
 
-from pamphleteer.build import build
-from pamphleteer.checks import check_ace, check_epub, find_ace
-from pamphleteer.reader import read_book
+from pamphleteer.check.ace import check_ace, find_ace
+from pamphleteer.check.epubcheck import check_epub
+from pamphleteer.pipeline import build
+from pamphleteer.read.manuscript import read_book
 
 from support import NS, Epub, draw_image, write_manuscript
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pamphleteer.reader import read_book
+from pamphleteer.read.manuscript import read_book
 
 from support import ROOT
 

@@ -10,12 +10,13 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from pamphleteer.build import build
+from pamphleteer.check.preflight import preflight
 from pamphleteer.model import Book
-from pamphleteer.preflight import preflight
-from pamphleteer.profiles import load_profile, parse_trim
-from pamphleteer.reader import read_book
-from pamphleteer.render import DEFAULT_STYLES
+from pamphleteer.pdf.profiles import load_profile
+from pamphleteer.pipeline import build
+from pamphleteer.read.manuscript import read_book
+from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.units import parse_trim
 
 from support import draw_image, write_manuscript
 

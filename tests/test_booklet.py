@@ -4,8 +4,8 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from pamphleteer.booklet import imposition, make_booklet, padded_order, sheet_for
-from pamphleteer.build import build
+from pamphleteer.pdf.booklet import imposition, make_booklet, padded_order, sheet_for
+from pamphleteer.pipeline import build
 
 from support import write_manuscript
 

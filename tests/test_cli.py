@@ -5,7 +5,7 @@ import subprocess
 import sys
 import zipfile
 
-from pamphleteer.checks import find_ace
+from pamphleteer.check.ace import find_ace
 
 from support import FIXTURES, write_manuscript
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pdfplumber
 import pytest
 
-from pamphleteer.build import build
+from pamphleteer.pipeline import build
 
 from support import write_manuscript
 

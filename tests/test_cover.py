@@ -10,9 +10,9 @@ import pdfplumber
 import pyphen
 import pytest
 
-from pamphleteer.cover import cover_pdf
-from pamphleteer.reader import read_book
-from pamphleteer.render import DEFAULT_STYLES
+from pamphleteer.pdf.cover import cover_pdf
+from pamphleteer.read.manuscript import read_book
+from pamphleteer.support.paths import DEFAULT_STYLES
 
 from support import write_manuscript
 

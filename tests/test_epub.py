@@ -8,8 +8,8 @@ from urllib.parse import quote
 import pytest
 from PIL import Image, ImageColor
 
-from pamphleteer.build import build
-from pamphleteer.checks import check_epub
+from pamphleteer.check.epubcheck import check_epub
+from pamphleteer.pipeline import build
 
 from support import EPUB_TYPE, NS, XML_LANG, Epub, draw_image, write_manuscript
 

@@ -9,10 +9,10 @@ import sys
 import pdfplumber
 import pytest
 
-from pamphleteer.build import build, choose_profile
-from pamphleteer.checks import check_epub
-from pamphleteer.paths import DEFAULT_STYLES
-from pamphleteer.preflight import preflight
+from pamphleteer.check.epubcheck import check_epub
+from pamphleteer.check.preflight import preflight
+from pamphleteer.pipeline import build, choose_profile
+from pamphleteer.support.paths import DEFAULT_STYLES
 
 from support import FIXTURES, NS, Epub
 

@@ -7,12 +7,12 @@ import shutil
 import pytest
 from fontTools.ttLib import TTFont
 
-from pamphleteer import fonts
-from pamphleteer.build import build
-from pamphleteer.checks import check_epub
-from pamphleteer.errors import PamphleteerError
-from pamphleteer.reader import read_book
-from pamphleteer.render import DEFAULT_STYLES
+from pamphleteer.check.epubcheck import check_epub
+from pamphleteer.epub import fonts
+from pamphleteer.pipeline import build
+from pamphleteer.problems import PamphleteerError
+from pamphleteer.read.manuscript import read_book
+from pamphleteer.support.paths import DEFAULT_STYLES
 
 from support import Epub, write_manuscript
 

@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from pamphleteer.errors import PamphleteerError
-from pamphleteer.reader import read_book
+from pamphleteer.problems import PamphleteerError
+from pamphleteer.read.manuscript import read_book
 
 from support import draw_image, write_manuscript
 

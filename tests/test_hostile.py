@@ -13,8 +13,8 @@ import pytest
 from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
 
-from pamphleteer.errors import PamphleteerError
-from pamphleteer.reader import read_book
+from pamphleteer.problems import PamphleteerError
+from pamphleteer.read.manuscript import read_book
 
 from support import SAMPLE, write_manuscript
 

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from pamphleteer.build import build
-from pamphleteer.cache import Cache
-from pamphleteer.screen import for_screens, for_screens_all
+from pamphleteer.epub.pictures import for_screens, for_screens_all
+from pamphleteer.pipeline import build
+from pamphleteer.support.cache import Cache
 
 from support import FIXTURES, Epub, draw_image, flat, page_texts, write_manuscript
 

@@ -8,10 +8,10 @@ import pdfplumber
 import pytest
 from lxml import html
 
-from pamphleteer.build import build
-from pamphleteer.checks import check_epub
-from pamphleteer.reader import read_book
-from pamphleteer.render import DEFAULT_STYLES
+from pamphleteer.check.epubcheck import check_epub
+from pamphleteer.pipeline import build
+from pamphleteer.read.manuscript import read_book
+from pamphleteer.support.paths import DEFAULT_STYLES
 
 from support import NS, XML_LANG, Epub, draw_image, page_texts, write_manuscript
 

@@ -4,11 +4,11 @@ from collections import defaultdict
 
 import pytest
 
-from pamphleteer.build import build_time, choose_profile
-from pamphleteer.cache import Cache
-from pamphleteer.layout import lay_out_book
-from pamphleteer.pdf import stray_notes
-from pamphleteer.render import DEFAULT_STYLES
+from pamphleteer.pdf.corrections import stray_notes
+from pamphleteer.pdf.layout import lay_out_book
+from pamphleteer.pipeline import build_time, choose_profile
+from pamphleteer.support.cache import Cache
+from pamphleteer.support.paths import DEFAULT_STYLES
 
 HEADINGS = {"h1", "h2", "h3", "h4"}
 

@@ -4,10 +4,11 @@ import hashlib
 
 import pytest
 
-from pamphleteer import build as build_module
-from pamphleteer.build import build
-from pamphleteer.checks import check_epub
-from pamphleteer.pages import PageStart, mark_page_breaks
+from pamphleteer import pipeline as build_module
+from pamphleteer.check.epubcheck import check_epub
+from pamphleteer.epub.pagebreaks import mark_page_breaks
+from pamphleteer.model import PageStart
+from pamphleteer.pipeline import build
 
 from support import EPUB_TYPE, NS, Epub, page_texts, write_manuscript
 

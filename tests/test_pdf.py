@@ -6,8 +6,8 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from pamphleteer.build import build
-from pamphleteer.checks import _fonts, font_is_embedded
+from pamphleteer.check.pdf import font_is_embedded, pdf_fonts
+from pamphleteer.pipeline import build
 
 from support import flat, note_calls, page_texts, write_manuscript
 
@@ -56,7 +56,7 @@ def test_each_footnote_is_at_the_foot_of_the_page_that_calls_it(any_book):
 
 
 def test_every_font_is_embedded(any_book):
-    fonts = _fonts(PdfReader(any_book.pdf))
+    fonts = pdf_fonts(PdfReader(any_book.pdf))
     assert fonts and all(font_is_embedded(font) for font in fonts.values())
 
 

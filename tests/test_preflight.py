@@ -6,12 +6,12 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from pamphleteer.build import build
-from pamphleteer.checks import check_pdf
-from pamphleteer.preflight import preflight
-from pamphleteer.profiles import load_profile
-from pamphleteer.reader import read_book
-from pamphleteer.render import DEFAULT_STYLES
+from pamphleteer.check.pdf import check_pdf
+from pamphleteer.check.preflight import preflight
+from pamphleteer.pdf.profiles import load_profile
+from pamphleteer.pipeline import build
+from pamphleteer.read.manuscript import read_book
+from pamphleteer.support.paths import DEFAULT_STYLES
 
 from support import draw_image, page_texts, write_manuscript
 

@@ -7,10 +7,10 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from pamphleteer.build import build, choose_profile
 from pamphleteer.cli import main
-from pamphleteer.prints import text_block_pixels
-from pamphleteer.render import DEFAULT_STYLES
+from pamphleteer.pdf.pictures import text_block_pixels
+from pamphleteer.pipeline import build, choose_profile
+from pamphleteer.support.paths import DEFAULT_STYLES
 
 from support import draw_image, write_manuscript
 

@@ -8,11 +8,12 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from pamphleteer.build import build
-from pamphleteer.checks import _fonts
-from pamphleteer.errors import PamphleteerError
-from pamphleteer.profiles import load_profile, parse_length, parse_trim
-from pamphleteer.render import DEFAULT_STYLES
+from pamphleteer.check.pdf import pdf_fonts
+from pamphleteer.pdf.profiles import load_profile
+from pamphleteer.pipeline import build
+from pamphleteer.problems import PamphleteerError
+from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.units import parse_length, parse_trim
 
 from support import FIXTURES, page_texts, write_manuscript
 
@@ -106,7 +107,7 @@ def test_digital_is_tagged_for_accessibility(built):
 def test_kdp_has_no_bookmarks_and_whole_fonts(built):
     reader = PdfReader(built["kdp"])
     assert reader.outline == []
-    assert all("+" not in name for name in _fonts(reader))
+    assert all("+" not in name for name in pdf_fonts(reader))
     assert PdfReader(built["lulu"]).outline != []
 
 

@@ -6,9 +6,9 @@ import zipfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pamphleteer.build import build
-from pamphleteer.checks import check_epub
-from pamphleteer.errors import PamphleteerError
+from pamphleteer.check.epubcheck import check_epub
+from pamphleteer.pipeline import build
+from pamphleteer.problems import PamphleteerError
 
 from support import draw_image, write_manuscript
 

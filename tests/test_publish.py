@@ -24,8 +24,7 @@ from pypdf import PdfReader
 from browser import inspect_page
 from opds_rules import feed_problems
 from pamphleteer import __version__
-from pamphleteer.catalogue import version_key
-from pamphleteer.release import next_version
+from pamphleteer.publish.versions import next_version, version_key
 
 from support import ROOT, draw_image
 

@@ -6,11 +6,11 @@ import stat
 
 import pytest
 
-from pamphleteer import reader
-from pamphleteer.cache import Cache
-from pamphleteer.errors import PamphleteerError
 from pamphleteer.model import Figure, NoteRef
-from pamphleteer.reader import read_book
+from pamphleteer.problems import PamphleteerError
+from pamphleteer.read import manuscript as reader
+from pamphleteer.read.manuscript import read_book
+from pamphleteer.support.cache import Cache
 
 from support import draw_image, write_manuscript
 

@@ -7,12 +7,15 @@ from pathlib import Path
 import pytest
 from weasyprint.urls import FatalURLFetchingError
 
-from pamphleteer.build import build
-from pamphleteer.errors import PamphleteerError
-from pamphleteer.fetcher import FolderFetcher, ForbiddenResource
-from pamphleteer.reader import read_book
-from pamphleteer.render import DEFAULT_STYLES, labels, picture_files, table_of_contents
-from pamphleteer.typography import smarten
+from pamphleteer.pipeline import build
+from pamphleteer.problems import PamphleteerError
+from pamphleteer.read.manuscript import read_book
+from pamphleteer.read.typography import smarten
+from pamphleteer.render.contents import table_of_contents
+from pamphleteer.render.print import picture_files
+from pamphleteer.render.templates import labels
+from pamphleteer.support.fetcher import FolderFetcher, ForbiddenResource
+from pamphleteer.support.paths import DEFAULT_STYLES
 
 from support import ROOT, draw_image, write_manuscript
 

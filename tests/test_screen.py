@@ -7,12 +7,12 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw
 
-from pamphleteer import screen
-from pamphleteer.build import build, choose_profile
-from pamphleteer.cache import Cache
-from pamphleteer.prints import text_block_pixels
-from pamphleteer.render import DEFAULT_STYLES
-from pamphleteer.screen import MAX_BYTES, MAX_PIXELS, for_screens
+from pamphleteer.epub import pictures as screen
+from pamphleteer.epub.pictures import MAX_BYTES, MAX_PIXELS, for_screens
+from pamphleteer.pdf.pictures import text_block_pixels
+from pamphleteer.pipeline import build, choose_profile
+from pamphleteer.support.cache import Cache
+from pamphleteer.support.paths import DEFAULT_STYLES
 
 from support import Epub, draw_image, write_manuscript
 

@@ -6,8 +6,8 @@ import pdfplumber
 import pypdfium2
 import pytest
 
-from pamphleteer.build import build
-from pamphleteer.checks import check_epub
+from pamphleteer.check.epubcheck import check_epub
+from pamphleteer.pipeline import build
 
 from support import NS, Epub, write_manuscript
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 import pdfplumber
 import pytest
 
-from pamphleteer.build import build
+from pamphleteer.pipeline import build
 
 from support import write_manuscript
 

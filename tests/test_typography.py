@@ -6,11 +6,11 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from pamphleteer.build import build, build_time, choose_profile
-from pamphleteer.cache import Cache
-from pamphleteer.layout import lay_out_book
-from pamphleteer.pdf import boxes
-from pamphleteer.render import DEFAULT_STYLES
+from pamphleteer.pdf.internals import boxes
+from pamphleteer.pdf.layout import lay_out_book
+from pamphleteer.pipeline import build, build_time, choose_profile
+from pamphleteer.support.cache import Cache
+from pamphleteer.support.paths import DEFAULT_STYLES
 
 from support import FIXTURES, draw_image, flat, page_texts, write_manuscript
 

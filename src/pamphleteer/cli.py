@@ -8,8 +8,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__, timings
-from .errors import PamphleteerError
+from . import __version__
+from .problems import PamphleteerError
+from .support import timings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,8 +119,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args) -> int:
-    from .build import FORMATS, build
-    from .render import DEFAULT_STYLES
+    from .pipeline import FORMATS, build
+    from .support.paths import DEFAULT_STYLES
 
     formats = tuple(f for f in FORMATS if getattr(args, f)) or FORMATS
     result = build(args.manuscript, args.outdir, formats, args.styles or DEFAULT_STYLES, args.profile,
@@ -130,9 +131,9 @@ def _build(args) -> int:
 
 
 def _booklet(args) -> int:
-    from .booklet import make_booklet
-    from .errors import fail
-    from .profiles import parse_length
+    from .pdf.booklet import make_booklet
+    from .problems import fail
+    from .support.units import parse_length
 
     try:
         creep = parse_length(args.creep)
@@ -144,11 +145,11 @@ def _booklet(args) -> int:
 
 
 def _check(args) -> int:
-    from .build import choose_profile
-    from .checks import check_files
-    from .profiles import DEFAULT_PROFILE, load_profile
-    from .reader import read_book
-    from .render import DEFAULT_STYLES
+    from .check.files import check_files
+    from .pdf.profiles import DEFAULT_PROFILE, load_profile
+    from .pipeline import choose_profile
+    from .read.manuscript import read_book
+    from .support.paths import DEFAULT_STYLES
 
     styles = args.styles or DEFAULT_STYLES
     manuscripts = [p for p in args.files if p.suffix.lower() == ".md"]
@@ -162,8 +163,8 @@ def _check(args) -> int:
 
 
 def _publish(args) -> int:
-    from .publish import publish
-    from .render import DEFAULT_STYLES
+    from .publish.plan import publish
+    from .support.paths import DEFAULT_STYLES
 
     for manuscript in args.manuscripts:
         outcome = publish(manuscript, args.outdir, args.publish_dir, args.styles or DEFAULT_STYLES,
@@ -175,8 +176,8 @@ def _publish(args) -> int:
 
 
 def _catalogue(args) -> int:
-    from .catalogue import write_catalogue
-    from .render import DEFAULT_STYLES
+    from .publish.catalogue import write_catalogue
+    from .support.paths import DEFAULT_STYLES
 
     for path in write_catalogue(args.publish_dir, args.title, args.styles or DEFAULT_STYLES):
         print(f"wrote {path}")

@@ -9,8 +9,11 @@ figures its own way (pop-up notes in the EPUB, page-foot notes in the PDF).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+COVER_WIDTH, COVER_HEIGHT = 1600, 2560  # the cover image: what Apple, Kobo, Google and KDP recommend
 
 
 @dataclass(frozen=True)
@@ -157,3 +160,58 @@ class Book:
         """Every picture file the book prints: its figures' and its cover's, each once."""
         cover = [self.metadata.cover_image] if self.metadata.cover_image else []
         return sorted({figure.source for figure in self.figures} | set(cover))
+
+
+@dataclass(frozen=True)
+class Trim:
+    name: str
+    width: float  # mm
+    height: float  # mm
+
+
+# ---- what the print edition hands the EPUB: where its pages begin ----------------------
+
+# Characters a layout adds or that do not print: the hyphen WeasyPrint adds where it
+# hyphenates, soft hyphens, zero-width spaces and joiners.
+NOT_COUNTED = frozenset("\u2010\u00ad\u200b\u200c\u200d\u2060\ufeff")
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Page `label` of the print edition begins `offset` atoms into `part`, or with
+    a figure."""
+
+    label: str
+    part: str
+    offset: int
+    figure: str | None = None  # the page begins with this figure (its id)
+
+
+@dataclass(frozen=True)
+class PrintPages:
+    """Where the print edition's pages begin, and which edition that is."""
+
+    source: str  # pageBreakSource: the print ISBN, or a description of the edition
+    starts: tuple[PageStart, ...]
+
+    def in_part(self, part: str) -> list[PageStart]:
+        return [start for start in self.starts if start.part == part]
+
+    def to_json(self) -> bytes:
+        return json.dumps({"source": self.source,
+                           "starts": [[s.label, s.part, s.offset, s.figure] for s in self.starts]}).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> PrintPages:
+        value = json.loads(data)
+        return cls(value["source"], tuple(PageStart(*start) for start in value["starts"]))
+
+
+def marker_id(label: str) -> str:
+    return f"page-{label}"
+
+
+def count_atoms(text: str) -> int:
+    """How many atoms a run of text holds: its characters that are not spaces, nor
+    added by a layout (see NOT_COUNTED). Both editions count places this way."""
+    return sum(1 for c in text if not c.isspace() and c not in NOT_COUNTED)

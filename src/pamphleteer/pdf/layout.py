@@ -1,0 +1,194 @@
+"""The print edition laid out piece by piece.
+
+WeasyPrint lays a document out whole, and keeps all of it in memory while it
+does. A book's chapters each begin on a right-hand page, so they do not affect
+one another's pages: we lay out each one by itself (a `PrintPiece`), starting
+its page numbers where the one before ended, and put the pages together into
+one document at the end. Three things follow:
+
+- the corrections the PDF writer makes (a note pushed off its page, a gap
+  before a figure) lay out again only the chapter they are in;
+- each chapter's corrected HTML, and where its pages begin, are remembered in
+  the build cache: a rebuild of the PDF lays every unchanged chapter out once,
+  with no corrections, and the EPUB (which only needs to know where the pages
+  begin) lays out only the chapters that changed;
+- the contents is laid out last, with the page numbers the chapters ended up
+  on written into it (and again, should the numbers change its length).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..model import Book, PageStart, PrintPages
+from ..render.print import PrintPiece, print_pieces, render_print
+from ..support import timings
+from ..support.cache import Cache, cache_key, files_digest
+from ..support.timings import stage
+from .pagestarts import assemble, page_firsts
+from .pictures import for_print
+from .profiles import PrintProfile
+
+PLACEHOLDER = "000"  # the contents' numbers before they are known: as wide as most
+RECIPE = "layout-v2"  # change it when what is remembered changes: the cache then starts afresh
+
+
+@dataclass
+class PieceLayout:
+    """What is remembered of a piece laid out: enough to lay it out again with no
+    corrections, and to know its pages without laying it out."""
+
+    html: str  # the HTML with the PDF writer's corrections
+    firsts: list[PageStart | None]  # what each of its pages begins with
+    totals: dict[str, int]  # atoms in each of its parts
+    anchors: dict[str, int]  # id -> its page, counted from the piece's first
+
+    @property
+    def pages(self) -> int:
+        return len(self.firsts)
+
+    def to_json(self) -> bytes:
+        firsts = [[f.part, f.offset, f.figure] if f else None for f in self.firsts]
+        return json.dumps({"html": self.html, "firsts": firsts, "totals": self.totals,
+                           "anchors": self.anchors}).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> PieceLayout:
+        value = json.loads(data)
+        firsts = [PageStart(str(n), *f) if f else None for n, f in enumerate(value["firsts"], start=1)]
+        return cls(value["html"], firsts, value["totals"], value["anchors"])
+
+
+def lay_out_book(book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache,
+                 source: str = ""):
+    """The whole print edition, as one `weasyprint.Document`, and where its pages
+    begin (`source` names the edition)."""
+    context = _Context(book, styles, profile, created, cache, documents=True)
+    pieces = _lay_out_pieces(context)
+    document = pieces[0][1].copy([page for _, piece in pieces for page in piece.pages])
+    return document, _pages(pieces, source)
+
+
+def print_pages(book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache,
+                source: str) -> PrintPages:
+    """Where the print edition's pages begin, laying out only the pieces whose
+    layout is not remembered."""
+    return _pages(_lay_out_pieces(_Context(book, styles, profile, created, cache, documents=False)),
+                  source)
+
+
+def _pages(pieces: list, source: str) -> PrintPages:
+    firsts = [first for layout, _ in pieces for first in layout.firsts]
+    totals = {part: count for layout, _ in pieces for part, count in layout.totals.items()}
+    return assemble(firsts, totals, source)
+
+
+def _lay_out_pieces(context: _Context) -> list[tuple[PieceLayout, object]]:
+    """(layout, document or None) for each piece, the contents first."""
+    front, *body = print_pieces(context.book)
+    page_of = {heading.id: PLACEHOLDER for heading in context.book.headings} | {"colophon": PLACEHOLDER}
+    front_pages = _lay_out_front(context, front, page_of, document=False)[0].pages  # only its length
+    for _ in range(3):
+        laid_out, first_page = [], front_pages + 1
+        for index, piece in enumerate(body):
+            laid_out.append(context.lay_out(piece, first_page, last=index == len(body) - 1))
+            first_page += laid_out[-1][0].pages
+        contents = _lay_out_front(context, front, _page_numbers(laid_out, front_pages))
+        if contents[0].pages == front_pages:
+            break
+        front_pages = contents[0].pages  # the numbers made the contents longer
+    return [contents, *laid_out]
+
+
+def _lay_out_front(context: _Context, front: PrintPiece, page_of: dict[str, str],
+                   document: bool = True) -> tuple[PieceLayout, object]:
+    """The front matter. A contents that runs a little onto another page is set a
+    little closer, if that saves the page (and the blank one after it)."""
+    normal = context.lay_out(front, 1, page_of, document=document)
+    if _contents_pages(normal[0]) < 2:
+        return normal
+    tight = context.lay_out(replace(front, tight_contents=True), 1, page_of, document=document)
+    return tight if tight[0].pages < normal[0].pages else normal
+
+
+def _contents_pages(layout: PieceLayout) -> int:
+    return sum(1 for first in layout.firsts if first and first.part == "contents")
+
+
+def _page_numbers(pieces: list[tuple[PieceLayout, object]], pages_before: int) -> dict[str, str]:
+    """The page each anchor (heading id, "colophon") is on."""
+    numbers: dict[str, str] = {}
+    for layout, _ in pieces:
+        for anchor, page in layout.anchors.items():
+            numbers.setdefault(anchor, str(pages_before + page))
+        pages_before += layout.pages
+    return numbers
+
+
+class _Context:
+    def __init__(self, book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache,
+                 documents: bool):
+        self.book, self.styles, self.created, self.cache = book, styles, created, cache
+        self.documents = documents  # False: only where the pages begin is needed
+        self.stylesheets = ((styles / "print" / "book.css").read_bytes(), profile.page_css())
+        self.pictures = files_digest(book.picture_files)
+        self.profile = profile
+        self.copies = for_print(book, profile, cache)  # pictures with just the pixels print needs
+        self._print_styles = None
+
+    @property
+    def print_styles(self):
+        """WeasyPrint's stylesheets and fonts: loaded once, and only if something is laid
+        out (an EPUB rebuild that finds every piece remembered never loads WeasyPrint)."""
+        if self._print_styles is None:
+            from .pieces import PrintStyles
+
+            self._print_styles = PrintStyles(self.book, self.styles, self.profile, self.copies)
+        return self._print_styles
+
+    def lay_out(self, piece: PrintPiece, first_page: int, page_of: dict[str, str] | None = None,
+                last: bool = False, document: bool = True) -> tuple[PieceLayout, object]:
+        """A piece's layout and, if documents are wanted (and `document`), its pages. The
+        corrections hold on any page of the same side; the last piece's blank pages
+        depend on its number too."""
+        html = render_print(self.book, self.styles, self.created, piece, page_of, self.copies)
+        key = cache_key(RECIPE, html, *self.stylesheets, self.pictures, str(first_page % 2), str(last),
+                        str(first_page) if last else "")
+        remembered = self.cache.get("layout", key)
+        if remembered is None:
+            # Another build (`make -j2` runs the EPUB's beside the PDF's) may be laying
+            # this piece out: wait for it, then use its result instead of doing it twice.
+            with self.cache.lock("layout", key):
+                remembered = self.cache.get("layout", key)
+                if remembered is None:
+                    return self._lay_out_afresh(html, first_page, last, key)
+        if not (self.documents and document):
+            return PieceLayout.from_json(remembered), None
+        from .pieces import Placement, lay_out_piece
+
+        layout = PieceLayout.from_json(remembered)
+        with stage("lay out"):
+            laid_out = lay_out_piece(self.print_styles, layout.html, Placement(first_page, last),
+                                     corrected=True)
+        return layout, laid_out.document
+
+    def _lay_out_afresh(self, html: str, first_page: int, last: bool, key: str):
+        from .pieces import Placement, lay_out_piece
+
+        with stage("lay out"):
+            result = lay_out_piece(self.print_styles, html, Placement(first_page, last))
+        timings.count("pieces laid out afresh")
+        layout = _remember(result.html, result.document)
+        self.cache.put("layout", key, layout.to_json())
+        return layout, result.document
+
+
+def _remember(html: str, document) -> PieceLayout:
+    firsts, totals = page_firsts(document)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    return PieceLayout(html, firsts, totals, anchors)

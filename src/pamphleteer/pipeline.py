@@ -1,0 +1,127 @@
+"""The pipeline, top to bottom: read once, render, lay out, write.
+
+    manuscript.md --read--> Book --render--> HTML --lay out--> pages --write--> .pdf
+                                 --render--> XHTML (+ where the print pages begin) --write--> .epub
+
+The PDF is laid out first: the EPUB marks where the print edition's pages
+begin, and those places come from the real layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .epub.fonts import embed_fonts
+from .epub.package import cover_file_name, write_epub
+from .epub.pagebreaks import mark_print_pages
+from .epub.pictures import for_screens, for_screens_all
+from .epub.storecover import store_cover
+from .model import Book, PrintPages
+from .pdf.cover import make_cover
+from .pdf.pictures import warn_about_crops
+from .pdf.profiles import DEFAULT_PROFILE, PrintProfile, load_profile
+from .read.manuscript import read_book
+from .render.epub import render_epub, render_font_css
+from .render.templates import labels
+from .support.cache import Cache
+from .support.clock import build_time
+from .support.paths import DEFAULT_STYLES
+from .support.timings import stage
+from .support.units import parse_trim
+
+FORMATS = ("epub", "pdf")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    book: Book
+    outputs: dict[str, Path]  # "epub", "cover" (for stores), "pdf"
+
+
+def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
+          styles: Path = DEFAULT_STYLES, profile: str | None = None,
+          strict: bool = False) -> BuildResult:
+    """`profile` names a print profile for the PDF; the PDF is then called
+    <stem>-<profile>.pdf. Without it, the manuscript's own choice (or digital)
+    makes <stem>.pdf. The EPUB cites the pages of that own choice, whatever
+    `profile` says, so that it is the same EPUB whichever PDF is asked for. `strict`:
+    the manuscript's warnings stop the build too."""
+    cache = Cache(outdir / ".cache")
+    with stage("read"):
+        book = read_book(Path(manuscript), strict, cache, styles)
+    edition = choose_profile(book, styles)
+    outputs: dict[str, Path] = {}
+    pages = None
+    if "pdf" in formats:
+        chosen = choose_profile(book, styles, profile)
+        name = f"{book.stem}-{profile}.pdf" if profile else f"{book.stem}.pdf"
+        warn_about_crops(book, chosen)
+        document, laid_out = lay_out_print(book, styles, chosen, cache)
+        from .pdf.writer import write_pdf  # loads WeasyPrint, which an EPUB-only rebuild can do without
+
+        with stage("write PDF"):
+            outputs["pdf"] = write_pdf(book, document, chosen, outdir / name)
+        pages = laid_out if chosen == edition else None
+    if "epub" in formats:
+        pages = pages or print_pages(book, styles, edition, cache)
+        cover = make_cover(book, styles, cache)
+        outputs["epub"] = build_epub(book, outdir / f"{book.stem}.epub", styles, pages, cache, cover)
+        outputs["cover"] = store_cover(book, cover, outdir / f"{book.stem}-cover.jpg")
+    return BuildResult(book, outputs)
+
+
+def choose_profile(book: Book, styles: Path, name: str | None = None) -> PrintProfile:
+    """The profile asked for, else the manuscript's, else digital; with the manuscript's trim."""
+    meta = book.metadata
+    profile = load_profile(name or meta.print_profile or DEFAULT_PROFILE, styles)
+    return profile.with_trim(parse_trim(meta.print_trim) if meta.print_trim else None)
+
+
+def lay_out_print(book: Book, styles: Path, profile: PrintProfile, cache: Cache):
+    """The print edition laid out (a `weasyprint.Document`), and where its pages begin."""
+    from .pdf.layout import lay_out_book  # WeasyPrint takes a second to load: only when laying out
+
+    return lay_out_book(book, styles, profile, _created(book), cache, print_edition(book, profile, styles))
+
+
+def print_pages(book: Book, styles: Path, profile: PrintProfile, cache: Cache) -> PrintPages:
+    """Where the print edition's pages begin: from the layout remembered of each piece
+    of the book, laying out again only the pieces that changed."""
+    from .pdf.layout import print_pages as remembered_pages
+
+    edition = print_edition(book, profile, styles)
+    return remembered_pages(book, styles, profile, _created(book), cache, edition)
+
+
+def print_edition(book: Book, profile: PrintProfile, styles: Path = DEFAULT_STYLES) -> str:
+    """What pageBreakSource names: the print ISBN, else the edition in the book's words."""
+    meta = book.metadata
+    if meta.print_isbn:
+        return meta.print_isbn
+    trim = profile.trim
+    edition = labels(styles, meta.lang)["print_edition"]
+    return f"{meta.title}, {edition}, {trim.width:g} × {trim.height:g} mm"
+
+
+def build_epub(book: Book, path: Path, styles: Path = DEFAULT_STYLES,
+               pages: PrintPages | None = None, cache: Cache | None = None,
+               cover_image: bytes | None = None) -> Path:
+    """`pages`: where the print edition's pages begin, for the EPUB to mark them."""
+    cache = cache or Cache(None)
+    cover = for_screens(cover_image or make_cover(book, styles, cache), cache)
+    with stage("pictures for screens"):
+        images = for_screens_all([figure.source for figure in book.figures], cache)
+    rendering = render_epub(book, cover_file_name(cover), styles, pages,
+                            {source: image.extension for source, image in images.items()})
+    if pages:
+        mark_print_pages(book, rendering, pages)
+    fonts = None
+    if book.metadata.epub_fonts:
+        fonts = embed_fonts(book, styles, rendering.text_content())
+        rendering.stylesheet = render_font_css(styles, fonts.family, fonts.faces) + rendering.stylesheet
+    return write_epub(book, rendering, cover, images, path, pages, fonts.faces if fonts else [])
+
+
+def _created(book: Book) -> str:
+    return build_time(book).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,109 @@
+"""`pamphleteer publish`, top to bottom: read strictly, build what is stale, check, release,
+rebuild the catalogue.
+
+A book that fails a check is not published: the checks are those of `make check`
+(EPUBCheck, Ace where installed, preflight of each PDF for its profile), with
+warnings counted as failures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..check.files import check_files
+from ..model import Book
+from ..pdf.booklet import make_booklet
+from ..pdf.profiles import load_profile
+from ..pipeline import build, choose_profile
+from ..problems import fail
+from ..read.manuscript import read_book
+from ..support.cache import Cache
+from .catalogue import write_catalogue
+from .release import PRINT_DEFAULT, Outcome, make_release
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which build/ files the release is made from, and the profiles they are built with."""
+
+    book: Book
+    print_profile: str
+    files: dict[str, Path]  # as release.editions names them
+    profiles: dict[str, str | None]  # "pdf", "print-pdf" -> the --profile to build it with
+
+
+def publish(manuscript: Path, build_dir: Path, publish_dir: Path, styles: Path,
+            print_profile: str | None = None, catalogue_title: str | None = None) -> Outcome:
+    book = read_book(manuscript, strict=True, cache=Cache(build_dir / ".cache"), styles=styles)
+    if not book.metadata.date:
+        raise fail("a release needs a date: add 'date: YYYY-MM-DD' to the front matter "
+                   "(it also keeps a rebuild's files the same)", manuscript, 1)
+    plan = plan_release(book, build_dir, styles, print_profile)
+    build_stale(plan, build_dir, styles)
+    # A release already published passed its checks then: only a new one is checked.
+    outcome = make_release(book, plan.files, publish_dir, plan.print_profile,
+                           check=lambda: check_release(plan, styles))
+    write_catalogue(publish_dir, catalogue_title)
+    return outcome
+
+
+def plan_release(book: Book, build_dir: Path, styles: Path, asked: str | None) -> Plan:
+    """The digital PDF is the one `make` builds when the manuscript chooses no print
+    profile; the print PDF is the profile asked for, else the manuscript's, else press."""
+    own = choose_profile(book, styles).name
+    chosen = asked or (own if own != "digital" else PRINT_DEFAULT)
+    load_profile(chosen, styles)  # an unknown profile stops here, before any building
+
+    def pdf(profile: str) -> tuple[Path, str | None]:
+        if profile == own:
+            return build_dir / f"{book.stem}.pdf", None
+        return build_dir / f"{book.stem}-{profile}.pdf", profile
+
+    digital, digital_option = pdf("digital")
+    printed, print_option = pdf(chosen)
+    files = {"epub": build_dir / f"{book.stem}.epub",
+             "cover": build_dir / f"{book.stem}-cover.jpg",
+             "pdf": digital, "print-pdf": printed,
+             # Its own name: `make booklet SHEET=letter` must not change what is released.
+             "booklet-pdf": digital.with_name(f"{digital.stem}-release-booklet.pdf")}
+    return Plan(book, chosen, files, {"pdf": digital_option, "print-pdf": print_option})
+
+
+def build_stale(plan: Plan, build_dir: Path, styles: Path) -> None:
+    """Build each file that is missing or older than what it is made from, as make would."""
+    newest = _newest_input(plan.book, styles)
+
+    def stale(*paths: Path) -> bool:
+        return any(not path.is_file() or path.stat().st_mtime < newest for path in paths)
+
+    book = plan.book.source
+    if stale(plan.files["epub"], plan.files["cover"]):
+        build(book, build_dir, ("epub",), styles, strict=True)
+    for kind in ("pdf", "print-pdf"):
+        if stale(plan.files[kind]):
+            build(book, build_dir, ("pdf",), styles, plan.profiles[kind], strict=True)
+    booklet, digital = plan.files["booklet-pdf"], plan.files["pdf"]
+    if stale(booklet) or booklet.stat().st_mtime < digital.stat().st_mtime:
+        make_booklet(digital, booklet)
+
+
+def _newest_input(book: Book, styles: Path) -> float:
+    inputs = [book.source, *book.picture_files, *PACKAGE.glob("*.py"),
+              *(path for path in styles.rglob("*")
+                if path.is_file() and "catalogue" not in path.relative_to(styles).parts)]
+    return max(path.stat().st_mtime for path in inputs)
+
+
+def check_release(plan: Plan, styles: Path) -> None:
+    """The checks of `make check`, strict, each PDF preflighted for its own profile."""
+    book = plan.book
+    failed = check_files([plan.files["epub"]], strict=True, book=book)
+    for kind in ("pdf", "print-pdf"):
+        profile = choose_profile(book, styles, plan.profiles[kind])
+        failed |= check_files([plan.files[kind]], strict=True, profile=profile, book=book)
+    if failed:
+        raise fail("not published: the checks above found problems; fix them and publish again "
+                   "(make check shows them too)", book.source)

@@ -1,0 +1,438 @@
+"""Front matter: the YAML block at the top of a manuscript, read into `Metadata`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import uuid
+from pathlib import Path
+
+import yaml
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.lists import format_list
+
+from ..model import Metadata
+from ..problems import Diagnostics
+from ..support.images import ImageProblem, inspect_image
+from ..support.paths import PathProblem, check_size, not_a_file, resolve_inside
+from ..support.slugs import slugify
+from ..support.units import parse_trim
+from .typography import ENGLISH, Conventions, conventions, smarten
+
+# Each accepted key, and the synonyms authors use for it.
+KEYS = {
+    "title": "title",
+    "subtitle": "subtitle",
+    "author": "author",
+    "authors": "author",
+    "publisher": "publisher",
+    "date": "date",
+    "lang": "lang",
+    "language": "lang",
+    "identifier": "identifier",
+    "rights": "rights",
+    "description": "description",
+    "subjects": "subjects",
+    "subject": "subjects",
+    "cover-image": "cover-image",
+    "cover": "cover-image",
+    "print": "print",
+    "certified-by": "certified-by",
+    "epub-fonts": "epub-fonts",
+    "version": "version",
+    "slug": "slug",
+}
+
+# Prose shown to readers gets typographic quotes; names and codes stay as typed.
+SMARTENED = {"title", "subtitle", "description", "rights"}
+LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+# A version names a release folder and its files: digits first, then what a URL keeps plain.
+VERSION = re.compile(r"^[0-9][0-9A-Za-z.+-]{0,39}$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DATE_FORMATS = {  # strptime format -> how much of the date it gives
+    "%Y": "%Y",
+    "%Y-%m": "%Y-%m",
+    "%Y-%m-%d": "%Y-%m-%d",
+    "%d %B %Y": "%Y-%m-%d",
+    "%B %d, %Y": "%Y-%m-%d",
+    "%B %Y": "%Y-%m",
+}
+
+
+def split_front_matter(text: str, diag: Diagnostics | None = None) -> tuple[str | None, str, int]:
+    """Return (yaml text or None, body, number of lines before the body).
+
+    A front matter opened on line 1 but never closed is reported in `diag`. Its block
+    then runs into the text, and a `---` further down (a thematic break) would close it
+    there, so it is taken to end where the text seems to begin: the rest is still checked.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, text, 0
+    close = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")),
+                 None)
+    if close is not None and _reads_as_front_matter("\n".join(lines[1:close])):
+        return "\n".join(lines[1:close]), "\n".join(lines[close + 1:]), close + 1
+    start = _where_text_begins(lines[:close])
+    if close is not None and start is None:  # it is closed; its own problems are reported later
+        return "\n".join(lines[1:close]), "\n".join(lines[close + 1:]), close + 1
+    if diag is not None:
+        where = (f"before line {start + 1}, where the text begins" if start is not None
+                 else "after its last line")
+        diag.error(f"the front matter opened on line 1 is not closed: add a '---' line {where}",
+                   line=1)
+    if start is None:
+        return "\n".join(lines[1:]), "", len(lines)
+    return "\n".join(lines[1:start]).rstrip("\n"), "\n".join(lines[start:]), start
+
+
+# A top-level key: one word and a colon; `Things to bring:` or a sentence is not one.
+KEY_LINE = re.compile(r"[A-Za-z_][\w-]*\s*:(\s|$)")
+HEADING_LINE = re.compile(r"#{1,6}\s+\S")
+
+
+def _reads_as_front_matter(yaml_text: str) -> bool:
+    """Whether the block is YAML `key: value` lines with only keys we know."""
+    try:
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict) and all(str(key).lower() in KEYS for key in data)
+
+
+def _where_text_begins(lines: list[str]) -> int | None:
+    """The index of the first line of Markdown text inside a front matter block: after a
+    blank line, a line at the margin that is neither a key nor a YAML comment (Markdown
+    separates paragraphs by blank lines; YAML values go on their key's line or indented
+    under it). What comes just before it also belongs to the text: headings (`# ...` reads
+    as a YAML comment) and paragraphs that read as unknown keys (`Note: ...`)."""
+    for index in range(2, len(lines)):
+        line = lines[index]
+        if (lines[index - 1].strip() or not line.strip() or line[0].isspace() or line[0] == "#"
+                or KEY_LINE.match(line)):
+            continue
+        while index > 2 and _also_text(lines[index - 1], lines[index - 2]):
+            index -= 1
+        while not lines[index].strip():
+            index += 1
+        return index
+    return None
+
+
+def _also_text(line: str, before: str) -> bool:
+    if not line.strip() or HEADING_LINE.match(line):
+        return True
+    key = KEY_LINE.match(line)
+    return bool(key and not before.strip() and not _known_or_misspelt(line[:key.end()].strip(" :")))
+
+
+def _known_or_misspelt(key: str) -> bool:
+    return key.lower() in KEYS or bool(difflib.get_close_matches(key.lower(), list(KEYS), n=1))
+
+
+def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics,
+                  styles: Path | None = None) -> Metadata | None:
+    """Validate the front matter; report every problem in `diag`. `styles` holds the
+    quotes of each language (typography.yaml); without it, titles get English ones."""
+    if yaml_text is None:
+        diag.error("no front matter: start the file with a '---' line, "
+                   "'title: ...', and another '---' line", line=1)
+        return None
+    try:
+        data = yaml.safe_load(yaml_text) or {}
+    except yaml.YAMLError as exc:
+        # YAML notices a problem where it gives up; the cause is often where the list
+        # or quote it was reading began (its context), so point there when it says.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening '---'
+        problem = getattr(exc, "problem", None) or "it is not valid YAML"
+        context = getattr(exc, "context", None)
+        diag.error(f"front matter: {problem}{f' ({context})' if context else ''}; check the YAML "
+                   "syntax on this line (unclosed brackets or quotes?)", line=line)
+        return None
+    if not isinstance(data, dict):
+        diag.error("front matter must be 'key: value' lines, such as 'title: My pamphlet'", line=2)
+        return None
+    fields = _canonical_keys(data, yaml_text, diag)
+    if "version" in fields:  # as written: YAML would read 1.10 as the number 1.1
+        fields["version"] = _as_written(yaml_text, "version", fields["version"])
+    return _build_metadata(fields, yaml_text, manuscript, diag, styles)
+
+
+def _canonical_keys(data: dict, yaml_text: str, diag: Diagnostics) -> dict:
+    fields: dict = {}
+    for key, value in data.items():
+        name = KEYS.get(str(key).lower())
+        if name is None:
+            near = difflib.get_close_matches(str(key), list(KEYS), n=1)
+            hint = f"did you mean '{near[0]}'?" if near else "it is ignored"
+            diag.warning(f"unknown front matter key '{key}' ({hint})",
+                         line=key_line(yaml_text, str(key)))
+            continue
+        fields[name] = value
+    return fields
+
+
+def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
+                    diag: Diagnostics, styles: Path | None) -> Metadata | None:
+    def line(key: str) -> int:
+        synonyms = [k for k, name in KEYS.items() if name == key]
+        return min((key_line(yaml_text, k) for k in synonyms), key=lambda n: n if n > 1 else 10**9)
+
+    # The title is quoted the way its language quotes: the language is read first.
+    tag = fields.get("lang")
+    conv = conventions(str(tag), styles) if styles and isinstance(tag, str) else ENGLISH
+    title = _text(fields, "title", diag, line, conv)
+    if not title and "title" not in fields:
+        diag.error("front matter has no title: add a line 'title: Your title'", line=1)
+    lang = _text(fields, "lang", diag, line) or "en"
+    if not LANG_TAG.match(lang):
+        diag.error(f"'{lang}' is not a language tag: use one like 'en', 'en-GB' or 'fr'",
+                   line=line("lang"))
+    date, date_text = _date(fields.get("date"), diag, line("date"), lang)
+    # Every other key is checked even without a title: all problems in one run.
+    metadata = Metadata(
+        title=title or "",
+        subtitle=_text(fields, "subtitle", diag, line, conv),
+        authors=(authors := _text_list(fields, "author", diag, line)),
+        author_line=names_joined(authors, lang),
+        publisher=_text(fields, "publisher", diag, line),
+        date=date,
+        date_text=date_text,
+        lang=lang,
+        identifier=_identifier(fields.get("identifier"), title or "", diag, line("identifier")),
+        rights=_text(fields, "rights", diag, line, conv),
+        description=_text(fields, "description", diag, line, conv),
+        subjects=_text_list(fields, "subjects", diag, line),
+        cover_image=_cover(fields.get("cover-image"), manuscript, diag, line("cover-image")),
+        certified_by=_text(fields, "certified-by", diag, line),
+        epub_fonts=_flag(fields, "epub-fonts", diag, line),
+        version=_version(fields.get("version"), diag, line("version")),
+        slug=_slug(fields.get("slug"), title or "", manuscript, diag, line("slug")),
+        **_print_block(fields.get("print"), diag, line("print")),
+    )
+    return metadata if title else None
+
+
+def _flag(fields: dict, key: str, diag: Diagnostics, line) -> bool:
+    value = fields.get(key, False)
+    if not isinstance(value, bool):
+        diag.error(f"'{key}' is true or false, not '{value}'", line=line(key))
+        return False
+    return value
+
+
+def _text(fields: dict, key: str, diag: Diagnostics, line, conv: Conventions = ENGLISH) -> str | None:
+    value = fields.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        diag.error(f"'{key}' must be plain text, not a list or a mapping", line=line(key))
+        return None
+    text = " ".join(str(value).split())
+    return smarten(text, conv) if key in SMARTENED and text else text or None
+
+
+def _text_list(fields: dict, key: str, diag: Diagnostics, line) -> tuple[str, ...]:
+    value = fields.get(key)
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(item, (dict, list)) for item in items):
+        diag.error(f"'{key}' must be a name or a list of names", line=line(key))
+        return ()
+    return tuple(" ".join(str(item).split()) for item in items if str(item).strip())
+
+
+def _date(value, diag: Diagnostics, line: int, lang: str = "en") -> tuple[str | None, str | None]:
+    if value is None:
+        return None, None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat(), long_date(value, lang)
+    text = " ".join(str(value).split())
+    for pattern, precision in DATE_FORMATS.items():
+        try:
+            parsed = dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return parsed.strftime(precision), text
+    diag.error(f"cannot read the date '{text}': write it as 2026-11-23, "
+               "'23 November 2026', 'November 2026' or 2026", line=line)
+    return None, None
+
+
+def names_joined(names: tuple[str, ...], lang: str) -> str:
+    """Names as the book's language lists them: 'A and B', 'A, B und C', 'A, B et C'
+    (Babel's list patterns; the serial comma where the language uses one, as US English
+    does and British English does not). A language Babel does not know joins them in English."""
+    if len(names) < 2:
+        return "".join(names)
+    return format_list(list(names), locale=babel_locale(lang) or Locale("en"))
+
+
+def long_date(day: dt.date, lang: str) -> str:
+    """A YAML date (2026-11-23) as the book's language writes it: "23. November 2026"
+    in German, "23 novembre 2026" in French. A date the author wrote out stays as
+    written. A language Babel does not know gets the date as 2026-11-23."""
+    locale = babel_locale(lang)
+    return format_date(day, format="long", locale=locale) if locale else day.isoformat()
+
+
+def babel_locale(lang: str) -> Locale | None:
+    """Babel's conventions for a language tag ('de-AT'), else for its language ('de')."""
+    for tag in (lang, lang.split("-")[0]):
+        try:
+            return Locale.parse(tag, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
+    return None
+
+
+def _identifier(value, title: str, diag: Diagnostics, line: int) -> str:
+    if value is None:
+        # Stable across builds, so readers and stores see one book, not a new one each time.
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pamphleteer:' + title)}"
+    text = str(value).strip()
+    if text.lower().startswith("urn:uuid:"):
+        try:
+            return f"urn:uuid:{uuid.UUID(text[9:])}"
+        except ValueError:
+            diag.error(f"'{text}' is not a valid urn:uuid: identifier", line=line)
+            return text
+    digits = re.sub(r"^(urn:)?isbn:?\s*", "", text, flags=re.IGNORECASE).replace("-", "").replace(" ", "")
+    if re.fullmatch(r"\d{13}|\d{9}[\dXx]", digits):
+        if not _isbn_checks(digits):
+            diag.error(f"ISBN '{text}' has a wrong check digit: copy it again from your ISBN agency",
+                       line=line)
+        return f"urn:isbn:{digits.upper()}"
+    diag.error(f"identifier '{text}' is neither an ISBN nor a urn:uuid:; "
+               "leave it out to have one made from the title", line=line)
+    return text
+
+
+def _as_written(yaml_text: str, key: str, value):
+    """A top-level scalar's text exactly as the author typed it (without quotes)."""
+    if isinstance(value, (dict, list)):
+        return value
+    node = yaml.compose(yaml_text)
+    for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else ():
+        if str(key_node.value).lower() == key and isinstance(value_node, yaml.ScalarNode):
+            return value_node.value
+    return value
+
+
+def _version(value, diag: Diagnostics, line: int) -> str:
+    if value is None:
+        return "1.0"
+    text = str(value).strip()
+    if not VERSION.match(text):
+        diag.error(f"version '{text}' cannot name a release: write it like 1.0, 2.1 or 2026-11, "
+                   "starting with a digit, with no spaces or slashes", line=line)
+        return "1.0"
+    return text
+
+
+def _slug(value, title: str, manuscript: Path, diag: Diagnostics, line: int) -> str:
+    """The book's name in web addresses: the front matter's `slug`, else made from the
+    title; a title with no Latin letters falls back to the manuscript's file name."""
+    if value is not None:
+        text = str(value).strip()
+        if not SLUG.match(text):
+            diag.error(f"slug '{text}' must be lower-case letters, digits and single hyphens, "
+                       "such as 'rent-strike'", line=line)
+        return text
+    return slugify(title) or slugify(manuscript.stem) or "book"
+
+
+
+
+def _isbn_checks(digits: str) -> bool:
+    if len(digits) == 13:
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
+        return total % 10 == 0
+    values = [10 if d in "Xx" else int(d) for d in digits]
+    return sum(v * (10 - i) for i, v in enumerate(values)) % 11 == 0
+
+
+def _print_block(value, diag: Diagnostics, line: int) -> dict:
+    """`print: kdp`, or `print: {profile: kdp, trim: 6x9, isbn: ...}`; the ISBN is the
+    print edition's own."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        value = {"profile": value}
+    if not isinstance(value, dict) or set(value) - {"profile", "trim", "isbn", "accept"}:
+        diag.error("'print' takes a profile name, or 'profile:', 'trim:', 'isbn:' and 'accept:' "
+                   "lines under it", line=line)
+        return {}
+    trim = value.get("trim")
+    if trim is not None:
+        try:
+            parse_trim(str(trim))
+        except ValueError as exc:
+            diag.error(str(exc), line=line)
+            trim = None
+    profile, isbn = value.get("profile"), value.get("isbn")
+    if str(isbn or "").strip().lower().startswith("urn:uuid:"):
+        diag.error("'isbn' under 'print' must be the print edition's ISBN, not a urn:uuid:",
+                   line=line)
+        isbn = None
+    if isbn is not None:
+        isbn = _identifier(isbn, "", diag, line)
+        isbn = isbn if isbn.startswith("urn:isbn:") else None
+    return {"print_profile": str(profile) if profile else None,
+            "print_trim": str(trim) if trim else None, "print_isbn": isbn,
+            "print_accept": _accepted(value.get("accept"), diag, line)}
+
+
+def _accepted(value, diag: Diagnostics, line: int) -> tuple[str, ...]:
+    """Preflight warnings the author has weighed and accepts, by code: `accept: [PRINT-020]`."""
+    if value is None:
+        return ()
+    codes = value if isinstance(value, list) else [value]
+    wrong = [str(code) for code in codes if not re.fullmatch(r"PRINT-\d{3}", str(code))]
+    if wrong:
+        diag.error(f"'accept' under 'print' lists preflight warning codes such as PRINT-020, "
+                   f"not '{wrong[0]}'", line=line)
+        return ()
+    return tuple(str(code) for code in codes)
+
+
+def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None:
+    if value is None:
+        return None
+    try:
+        path = resolve_inside(manuscript.parent, str(value))
+    except PathProblem as exc:
+        diag.error(f"cover image refused: {exc}", line=line)
+        return None
+    if kind := not_a_file(path):
+        diag.error(f"cover image {value} is {kind}, not a picture file: point to the picture itself",
+                   line=line)
+        return None
+    if not path.is_file():
+        diag.error(f"cover image not found: {value} (paths are relative to {manuscript.name})",
+                   line=line)
+        return None
+    if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+        diag.error(f"cover image {value} must be a JPEG or PNG file", line=line)
+        return None
+    try:
+        check_size(path)
+        inspect_image(path)
+    except (PathProblem, ImageProblem) as exc:
+        diag.error(f"cover image {value}: {exc}", line=line)
+        return None
+    return path
+
+
+def key_line(yaml_text: str, key: str) -> int:
+    """The manuscript line of a top-level key (the front matter starts on line 2)."""
+    for i, text in enumerate(yaml_text.split("\n")):
+        if re.match(rf"{re.escape(key)}\s*:", text, flags=re.IGNORECASE):
+            return i + 2
+    return 1

@@ -1,0 +1,91 @@
+"""A cache of slow work whose result depends only on its inputs.
+
+Entries live in `<outdir>/.cache/<kind>/` under a SHA-256 of everything that
+goes into them (the inputs' bytes and pamphleteer's version), so an entry is
+never stale: a changed input is a different key. Deleting the folder is always
+safe; `make clean` does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .. import __version__
+from .output import write_atomically
+
+
+def cache_key(*inputs: bytes | str) -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for item in inputs:
+        data = item.encode("utf-8") if isinstance(item, str) else item
+        digest.update(len(data).to_bytes(8, "big"))  # so ("ab", "c") differs from ("a", "bc")
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class Cache:
+    def __init__(self, folder: Path | None):
+        self.folder = folder  # None: remember nothing
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        if self.folder is None:
+            return None
+        path = self.folder / kind / key
+        return path.read_bytes() if path.is_file() else None
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        if self.folder is not None:
+            write_atomically(self.folder / kind / key, data)
+
+    @contextlib.contextmanager
+    def lock(self, kind: str, key: str = "") -> Iterator[None]:
+        """Held by one process at a time, while it makes an entry of `kind`, so that two
+        builds side by side make each entry once: the second waits, then finds it. With
+        a `key`, only builds making entries of keys alike wait (one lock per first two
+        letters), so two books built side by side (`make -j`) do not wait for each other."""
+        if self.folder is None:
+            yield
+            return
+        path = self.folder / ".locks" / f"{kind}{'-' + key[:2] if key else ''}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(file, fcntl.LOCK_UN)
+
+    def path(self, kind: str, key: str) -> Path | None:
+        """The file an entry is kept in (for a program that reads files), if it is kept."""
+        path = self.folder / kind / key if self.folder is not None else None
+        return path.resolve() if path is not None and path.is_file() else None
+
+    def fill(self, kind: str, work: Callable[[bytes], bytes], inputs: dict[str, bytes]) -> None:
+        """Make the entries of `inputs` (key -> input) that are missing, with `work`: side
+        by side, a process per core, when there are several. `work` must be a module's
+        function, for the processes to find it."""
+        if self.folder is None:
+            return  # nowhere to keep them: each is made when it is asked for
+        missing = {key: data for key, data in inputs.items() if self.get(kind, key) is None}
+        workers = min(len(missing), os.cpu_count() or 1)
+        if workers < 2:
+            for key, data in missing.items():
+                self.put(kind, key, work(data))
+            return
+        # spawn, not fork: a forked worker would count all the memory of the build that
+        # started it (a laid-out book, say) as its own; a new one needs only its module.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for key, made in zip(missing, pool.map(work, missing.values()), strict=True):
+                self.put(kind, key, made)
+
+
+def files_digest(paths: list[Path]) -> str:
+    """One key for the bytes of several files."""
+    return cache_key(*(path.read_bytes() for path in paths))
