@@ -122,7 +122,7 @@ def test_the_epub_and_the_pdf_each_get_their_own_copy_and_the_original_stays(tmp
     with pikepdf.open(outputs["pdf"]) as pdf:
         widths = [int(obj.Width) for obj in pdf.objects
                   if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
-    # print gets 300 ppi at the widest a figure is printed (prints.py), no fewer pixels
+    # print gets 300 ppi at the widest a figure is printed (pdf/pictures.py), no fewer pixels
     assert widths == [text_block_pixels(choose_profile(built.book, DEFAULT_STYLES))[0]]
     assert opened((tmp_path / "big.jpg").read_bytes()).size == (3000, 2000)
 
