@@ -6,6 +6,7 @@ import os
 import pytest
 
 from pamphleteer.problems import PamphleteerError
+from pamphleteer.read.frontmatter import key_line
 from pamphleteer.read.manuscript import read_book
 
 from support import draw_image, write_manuscript
@@ -82,6 +83,34 @@ def test_isbn_becomes_urn_and_uuid_is_kept(tmp_path):
     assert meta(tmp_path / "b", f"title: T\nidentifier: {uuid}").identifier == uuid
 
 
+@pytest.mark.parametrize(("written", "identifier"), [
+    ("978-3-16-148410-0", "urn:isbn:9783161484100"),
+    ("ISBN 978 3 16 148410 0", "urn:isbn:9783161484100"),
+    ("urn:isbn:979-10-90636-07-1", "urn:isbn:9791090636071"),
+    ("0-8044-2957-X", "urn:isbn:080442957X"),  # an ISBN-10 is kept as it is, its X upper-case
+    ("0-8044-2957-x", "urn:isbn:080442957X"),
+])
+def test_an_isbn_may_be_written_with_hyphens_or_spaces(tmp_path, written, identifier):
+    assert meta(tmp_path, f"title: T\nidentifier: {written}").identifier == identifier
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("978-3-16-148410-9", "ISBN '978-3-16-148410-9' has a wrong check digit: the digits before it "
+                          "call for 0, not 9; copy the ISBN again from your ISBN agency"),
+    ("0-8044-2957-1", "ISBN '0-8044-2957-1' has a wrong check digit: the digits before it call "
+                      "for X, not 1;"),
+    ("4006381333931", "'4006381333931' is not an ISBN: an ISBN of 13 digits begins with 978 or 979"),
+    ("978-3-16-14841", "identifier '978-3-16-14841' is neither an ISBN nor a urn:uuid:"),
+    ("080442957", "identifier '080442957' is neither an ISBN"),  # a digit left out, not an SBN
+])
+def test_a_wrong_isbn_is_told_what_is_wrong(tmp_path, written, message):
+    with pytest.raises(PamphleteerError) as caught:
+        meta(tmp_path, f"title: T\nidentifier: {written}")
+    (problem,) = caught.value.problems
+    assert message in problem.message
+    assert problem.line == 3
+
+
 def test_the_print_editions_isbn_is_its_own(tmp_path):
     m = meta(tmp_path, "title: T\nidentifier: 978-3-16-148410-0\nprint:\n  isbn: 978-1-4028-9462-6")
     assert (m.identifier, m.print_isbn) == ("urn:isbn:9783161484100", "urn:isbn:9781402894626")
@@ -117,9 +146,14 @@ def test_title_gets_typographic_quotes(tmp_path):
     ("title: T\nidentifier: 978-3-16-148410-9", "wrong check digit", 3),
     ("title: T\ncover: missing.jpg", "cover image not found: missing.jpg", 3),
     ("title: [unclosed", "front matter", 2),
-    ("title: T\nprint:\n  isbn: 978-3-16-148410-9", "wrong check digit", 3),
+    # A key under `print:` is named on its own line, not on print's.
+    ("title: T\nprint:\n  isbn: 978-3-16-148410-9", "wrong check digit", 4),
     ("title: T\nprint:\n  isbn: urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427",
-     "must be the print edition's ISBN", 3),
+     "must be the print edition's ISBN", 4),
+    ("title: T\nprint:\n  profile: kdp\n  trim: six by nine", "six by nine", 5),
+    ("title: T\nprint:\n  profile: kdp\n\n  accept: PRINT-20", "not 'PRINT-20'", 6),
+    ("title: T\nprint: {profile: kdp, isbn: 978-3-16-148410-9}", "wrong check digit", 3),
+    ("title: T\n'print':\n    'isbn': 978-3-16-148410-9", "wrong check digit", 4),
     ("title: T\nprint:\n  paper: cream", "'isbn:' and 'accept:' lines under it", 3),
 ])
 def test_bad_front_matter_is_reported_with_its_line(tmp_path, front, message, line):
@@ -129,6 +163,15 @@ def test_bad_front_matter_is_reported_with_its_line(tmp_path, front, message, li
     assert message in problem.message
     assert problem.line == line
     assert str(problem).startswith(f"{tmp_path / 'test.md'}:{line}: error: ")
+
+
+def test_a_key_is_found_on_its_line_however_it_is_written():
+    """What a release's refusal points at (`version:`, `slug:`): the manuscript's line."""
+    front = "title: T\n\"Version\": '1.0'\nprint:\n  profile: kdp\n  isbn: 978-3-16-148410-0\n"
+    assert key_line(front, "version") == 3
+    assert key_line(front, "print", "isbn") == 6
+    assert key_line(front, "print", "trim") == 4  # not written: the line of `print:`
+    assert key_line(front, "slug") == 1  # not written at all: the first line
 
 
 def test_unknown_key_is_a_warning_naming_the_nearest_key(tmp_path, capsys):

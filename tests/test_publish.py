@@ -332,7 +332,17 @@ def test_versions_sort_as_numbers():
         "1", "1.0", "1.0.1", "1.9", "1.10", "2", "2026-11", "2026-11.1"]
 
 
+def test_a_pre_release_comes_before_its_release():
+    """The catalogue lists a title's newest version first: 1.0 above 1.0-rc1."""
+    order = ["0.9", "1.0.dev1", "1.0a", "1.0a2", "1.0b", "1.0-beta2", "1.0rc1", "1.0-rc2", "1.0",
+             "1.0+lulu", "1.0-post1", "1.0.1", "1.1", "1.10", "2026-11"]
+    assert sorted(reversed(order), key=version_key) == order
+    assert version_key("1.0-RC1") == version_key("1.0rc1")
+
+
 @pytest.mark.parametrize(("version", "after"), [("1.0", "1.1"), ("1.9", "1.10"), ("2", "3"),
-                                                ("2026-11", "2026-11.1")])
+                                                ("2026-11", "2026-11.1"), ("1.0-rc1", "1.0-rc2"),
+                                                ("1.0b", "1.0b.1")])
 def test_a_refusal_suggests_the_next_version(version, after):
     assert next_version(version) == after
+    assert version_key(after) > version_key(version)

@@ -11,6 +11,7 @@ from pamphleteer.problems import PamphleteerError
 from pamphleteer.read import manuscript as reader
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.support.cache import Cache
+from pamphleteer.support.slugs import slugify
 
 from support import draw_image, write_manuscript
 
@@ -53,6 +54,15 @@ def test_repeated_headings_get_unique_ids(tmp_path):
     book = book_of(tmp_path, "## Why?\n\na\n\n## Why?\n\nb\n\n## 1848\n\nc\n")
     ids = [h.id for h in book.headings]
     assert ids == ["why", "why-2", "s-1848"]
+
+
+def test_a_heading_id_is_made_as_a_books_slug_is(tmp_path):
+    """Cut after a whole word at 60 letters at most; an apostrophe joins its word."""
+    long = "What became of the friendly societies, the burial clubs and the savings banks?"
+    book = book_of(tmp_path, f"## {long}\n\na\n\n## `Don't` panic\n\nb\n")
+    assert [h.id for h in book.headings] == [
+        "what-became-of-the-friendly-societies-the-burial-clubs-and", "dont-panic"]
+    assert slugify(long) == book.headings[0].id
 
 
 def test_notes_are_numbered_in_reading_order_whatever_their_labels(tmp_path):

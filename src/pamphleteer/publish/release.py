@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import io
 import json
 import os
@@ -30,6 +29,7 @@ from .. import __version__
 from ..model import Book
 from ..problems import display_path, fail
 from ..read.frontmatter import key_line, split_front_matter
+from ..support.cache import file_sha256
 from ..support.clock import source_date_epoch
 from .versions import next_version
 
@@ -96,7 +96,7 @@ def make_release(book: Book, built: dict[str, Path], publish: Path, print_profil
         record = release_record(book, files, print_profile, when or publication_time())
         _write(staging / RECORD, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
         sums = "".join(f"{entry['sha256']}  {entry['name']}\n" for entry in files)
-        sums += f"{_sha256(staging / RECORD)}  {RECORD}\n"
+        sums += f"{file_sha256(staging / RECORD)}  {RECORD}\n"
         _write(staging / SUMS, sums)
         if folder.exists():
             _same_or_refuse(folder, files, book)
@@ -166,15 +166,7 @@ def make_thumbnail(cover: bytes) -> bytes:
 
 def _describe(path: Path, kind: str, media_type: str) -> dict:
     return {"name": path.name, "format": kind, "media_type": media_type,
-            "size": path.stat().st_size, "sha256": _sha256(path)}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+            "size": path.stat().st_size, "sha256": file_sha256(path)}
 
 
 def _write(path: Path, text: str | bytes) -> None:
@@ -197,7 +189,7 @@ def _same_or_refuse(folder: Path, files: list[dict], book: Book) -> None:
     published = read_record(folder / RECORD).get("files", [])
     for entry in published:  # what is on disk, not only what the record says
         path = folder / entry["name"]
-        if not path.is_file() or _sha256(path) != entry["sha256"]:
+        if not path.is_file() or file_sha256(path) != entry["sha256"]:
             raise fail(f"{display_path(path)} is missing or damaged (its SHA-256 differs from "
                        "release.json): restore it from your copy of publish/")
     have = {entry["name"]: entry["sha256"] for entry in published}

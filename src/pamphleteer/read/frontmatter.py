@@ -12,6 +12,8 @@ import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.lists import format_list
+from stdnum import ean, isbn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
 from ..model import Metadata
 from ..problems import Diagnostics
@@ -141,7 +143,7 @@ def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics,
                    "'title: ...', and another '---' line", line=1)
         return None
     try:
-        data = yaml.safe_load(yaml_text) or {}
+        node, data = _parse(yaml_text)
     except yaml.YAMLError as exc:
         # YAML notices a problem where it gives up; the cause is often where the list
         # or quote it was reading began (its context), so point there when it says.
@@ -152,16 +154,58 @@ def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics,
         diag.error(f"front matter: {problem}{f' ({context})' if context else ''}; check the YAML "
                    "syntax on this line (unclosed brackets or quotes?)", line=line)
         return None
+    data = data or {}
     if not isinstance(data, dict):
         diag.error("front matter must be 'key: value' lines, such as 'title: My pamphlet'", line=2)
         return None
-    fields = _canonical_keys(data, yaml_text, diag)
+    lines = KeyLines(node)
+    fields = _canonical_keys(data, lines, diag)
     if "version" in fields:  # as written: YAML would read 1.10 as the number 1.1
-        fields["version"] = _as_written(yaml_text, "version", fields["version"])
-    return _build_metadata(fields, yaml_text, manuscript, diag, styles)
+        fields["version"] = _as_written(node, "version", fields["version"])
+    return _build_metadata(fields, lines, manuscript, diag, styles)
 
 
-def _canonical_keys(data: dict, yaml_text: str, diag: Diagnostics) -> dict:
+def _parse(yaml_text: str) -> tuple[yaml.Node | None, object]:
+    """The front matter as YAML nodes (which know their lines) and as the values they make,
+    parsed once: what `yaml.safe_load` does, keeping the nodes."""
+    loader = yaml.SafeLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+class KeyLines:
+    """The manuscript line of each key of the front matter, nested ones too (`isbn:` under
+    `print:`), from the marks YAML leaves on its nodes: a quoted key, or one in a
+    `{...}` mapping, is found as surely as a plain one. Keys are compared without case."""
+
+    def __init__(self, node: yaml.Node | None):
+        self.lines: dict[tuple[str, ...], int] = {}
+        self._walk(node, ())
+
+    def _walk(self, node: yaml.Node | None, path: tuple[str, ...]) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            return
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = (*path, key_node.value.lower())
+                # A key written twice: YAML keeps the last value, so its line is the one to name.
+                self.lines[key] = key_node.start_mark.line + 2  # 1-based, after the opening '---'
+                self._walk(value_node, key)
+
+    def line(self, *path: str) -> int:
+        """The line of the key at `path` ("print", "isbn"); where it is not written, the line
+        of the nearest key above it that is (`print: kdp`); else 1."""
+        for end in range(len(path), 0, -1):
+            found = self.lines.get(tuple(key.lower() for key in path[:end]))
+            if found:
+                return found
+        return 1
+
+
+def _canonical_keys(data: dict, lines: KeyLines, diag: Diagnostics) -> dict:
     fields: dict = {}
     for key, value in data.items():
         name = KEYS.get(str(key).lower())
@@ -169,17 +213,17 @@ def _canonical_keys(data: dict, yaml_text: str, diag: Diagnostics) -> dict:
             near = difflib.get_close_matches(str(key), list(KEYS), n=1)
             hint = f"did you mean '{near[0]}'?" if near else "it is ignored"
             diag.warning(f"unknown front matter key '{key}' ({hint})",
-                         line=key_line(yaml_text, str(key)))
+                         line=lines.line(str(key)))
             continue
         fields[name] = value
     return fields
 
 
-def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
+def _build_metadata(fields: dict, lines: KeyLines, manuscript: Path,
                     diag: Diagnostics, styles: Path | None) -> Metadata | None:
-    def line(key: str) -> int:
+    def line(key: str, *under: str) -> int:
         synonyms = [k for k, name in KEYS.items() if name == key]
-        return min((key_line(yaml_text, k) for k in synonyms), key=lambda n: n if n > 1 else 10**9)
+        return min((lines.line(k, *under) for k in synonyms), key=lambda n: n if n > 1 else 10**9)
 
     # The title is quoted the way its language quotes: the language is read first.
     tag = fields.get("lang")
@@ -211,7 +255,7 @@ def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
         epub_fonts=_flag(fields, "epub-fonts", diag, line),
         version=_version(fields.get("version"), diag, line("version")),
         slug=_slug(fields.get("slug"), title or "", manuscript, diag, line("slug")),
-        **_print_block(fields.get("print"), diag, line("print")),
+        **_print_block(fields.get("print"), diag, line),
     )
     return metadata if title else None
 
@@ -303,22 +347,41 @@ def _identifier(value, title: str, diag: Diagnostics, line: int) -> str:
         except ValueError:
             diag.error(f"'{text}' is not a valid urn:uuid: identifier", line=line)
             return text
-    digits = re.sub(r"^(urn:)?isbn:?\s*", "", text, flags=re.IGNORECASE).replace("-", "").replace(" ", "")
-    if re.fullmatch(r"\d{13}|\d{9}[\dXx]", digits):
-        if not _isbn_checks(digits):
-            diag.error(f"ISBN '{text}' has a wrong check digit: copy it again from your ISBN agency",
-                       line=line)
-        return f"urn:isbn:{digits.upper()}"
+    digits = re.sub(r"^(urn:)?isbn:?\s*", "", text, flags=re.IGNORECASE)
+    digits = digits.replace("-", "").replace(" ", "").upper()
+    # Ten or thirteen: python-stdnum would also take nine digits, as an old SBN, but
+    # here nine are more likely an ISBN-10 with a digit left out.
+    if len(digits) in (10, 13):
+        try:
+            return f"urn:isbn:{isbn.validate(digits)}"
+        except InvalidChecksum:
+            diag.error(f"ISBN '{text}' has a wrong check digit: the digits before it call for "
+                       f"{_check_digit(digits)}, not {digits[-1]}; copy the ISBN again from your "
+                       "ISBN agency (a mistyped digit anywhere shows up here)", line=line)
+            return f"urn:isbn:{digits}"
+        except InvalidComponent:
+            diag.error(f"'{text}' is not an ISBN: an ISBN of 13 digits begins with 978 or 979; "
+                       "copy it again from your ISBN agency", line=line)
+            return f"urn:isbn:{digits}"
+        except ValidationError:
+            pass  # not digits: said below
     diag.error(f"identifier '{text}' is neither an ISBN nor a urn:uuid:; "
                "leave it out to have one made from the title", line=line)
     return text
 
 
-def _as_written(yaml_text: str, key: str, value):
+def _check_digit(digits: str) -> str:
+    """The check digit an ISBN's other digits call for. An ISBN-10's is found through its
+    ISBN-13, for which python-stdnum computes the check digit afresh."""
+    if len(digits) == 13:
+        return ean.calc_check_digit(digits[:12])
+    return isbn.to_isbn10(isbn.to_isbn13(digits))[-1]
+
+
+def _as_written(node: yaml.Node | None, key: str, value):
     """A top-level scalar's text exactly as the author typed it (without quotes)."""
     if isinstance(value, (dict, list)):
         return value
-    node = yaml.compose(yaml_text)
     for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else ():
         if str(key_node.value).lower() == key and isinstance(value_node, yaml.ScalarNode):
             return value_node.value
@@ -348,45 +411,35 @@ def _slug(value, title: str, manuscript: Path, diag: Diagnostics, line: int) -> 
     return slugify(title) or slugify(manuscript.stem) or "book"
 
 
-
-
-def _isbn_checks(digits: str) -> bool:
-    if len(digits) == 13:
-        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
-        return total % 10 == 0
-    values = [10 if d in "Xx" else int(d) for d in digits]
-    return sum(v * (10 - i) for i, v in enumerate(values)) % 11 == 0
-
-
-def _print_block(value, diag: Diagnostics, line: int) -> dict:
+def _print_block(value, diag: Diagnostics, line) -> dict:
     """`print: kdp`, or `print: {profile: kdp, trim: 6x9, isbn: ...}`; the ISBN is the
-    print edition's own."""
+    print edition's own. `line("print", "isbn")` is where a key under it is written."""
     if value is None:
         return {}
     if isinstance(value, str):
         value = {"profile": value}
     if not isinstance(value, dict) or set(value) - {"profile", "trim", "isbn", "accept"}:
         diag.error("'print' takes a profile name, or 'profile:', 'trim:', 'isbn:' and 'accept:' "
-                   "lines under it", line=line)
+                   "lines under it", line=line("print"))
         return {}
     trim = value.get("trim")
     if trim is not None:
         try:
             parse_trim(str(trim))
         except ValueError as exc:
-            diag.error(str(exc), line=line)
+            diag.error(str(exc), line=line("print", "trim"))
             trim = None
-    profile, isbn = value.get("profile"), value.get("isbn")
-    if str(isbn or "").strip().lower().startswith("urn:uuid:"):
+    profile, number = value.get("profile"), value.get("isbn")
+    if str(number or "").strip().lower().startswith("urn:uuid:"):
         diag.error("'isbn' under 'print' must be the print edition's ISBN, not a urn:uuid:",
-                   line=line)
-        isbn = None
-    if isbn is not None:
-        isbn = _identifier(isbn, "", diag, line)
-        isbn = isbn if isbn.startswith("urn:isbn:") else None
+                   line=line("print", "isbn"))
+        number = None
+    if number is not None:
+        number = _identifier(number, "", diag, line("print", "isbn"))
+        number = number if number.startswith("urn:isbn:") else None
     return {"print_profile": str(profile) if profile else None,
-            "print_trim": str(trim) if trim else None, "print_isbn": isbn,
-            "print_accept": _accepted(value.get("accept"), diag, line)}
+            "print_trim": str(trim) if trim else None, "print_isbn": number,
+            "print_accept": _accepted(value.get("accept"), diag, line("print", "accept"))}
 
 
 def _accepted(value, diag: Diagnostics, line: int) -> tuple[str, ...]:
@@ -430,9 +483,10 @@ def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None
     return path
 
 
-def key_line(yaml_text: str, key: str) -> int:
-    """The manuscript line of a top-level key (the front matter starts on line 2)."""
-    for i, text in enumerate(yaml_text.split("\n")):
-        if re.match(rf"{re.escape(key)}\s*:", text, flags=re.IGNORECASE):
-            return i + 2
-    return 1
+def key_line(yaml_text: str, *path: str) -> int:
+    """The manuscript line of a front matter key, `key_line(text, "print", "isbn")` for one
+    under `print:` (the front matter starts on line 2); 1 where it is not written."""
+    try:
+        return KeyLines(yaml.compose(yaml_text, Loader=yaml.SafeLoader)).line(*path)
+    except yaml.YAMLError:
+        return 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-import unicodedata
 from pathlib import Path
 
 import markdown
@@ -22,6 +21,7 @@ from ..problems import Diagnostics, fail
 from ..support.cache import Cache, cache_key
 from ..support.images import ImageProblem, inspect_image
 from ..support.paths import DEFAULT_STYLES, PathProblem, check_size, not_a_file, resolve_inside
+from ..support.slugs import slugify
 from . import limits, lists, sanitize, tables
 from .frontmatter import read_metadata, split_front_matter
 from .typography import ENGLISH, SMARTY_CONFIG, Conventions, conventions, convert_short, localize, smarten
@@ -487,9 +487,8 @@ class _UniqueIds:
         # repeated thousands of times must not try every number each time
 
     def make(self, text: str) -> str:
-        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-        slug = "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-") or "section"
-        if not slug[0].isalpha():
+        slug = slugify(text) or "section"  # the words as a book's slug has them
+        if not slug[0].isalpha():  # an XML id starts with a letter
             slug = "s-" + slug
         candidate, n = slug, self.tried.get(slug, 1)
         if n > 1:

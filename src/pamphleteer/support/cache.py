@@ -86,6 +86,12 @@ class Cache:
                 self.put(kind, key, made)
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read a block at a time (a picture need not fit in memory)."""
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
 def files_digest(paths: list[Path]) -> str:
     """One key for the bytes of several files."""
-    return cache_key(*(path.read_bytes() for path in paths))
+    return cache_key(*(file_sha256(path) for path in paths))
