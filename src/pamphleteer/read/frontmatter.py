@@ -18,6 +18,7 @@ from ..problems import Diagnostics
 from ..support.images import ImageProblem, inspect_image
 from ..support.paths import PathProblem, check_size, not_a_file, resolve_inside
 from ..support.slugs import slugify
+from ..support.styles import Styles
 from ..support.units import parse_trim
 from .typography import ENGLISH, Conventions, conventions, smarten
 
@@ -133,7 +134,7 @@ def _known_or_misspelt(key: str) -> bool:
 
 
 def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics,
-                  styles: Path | None = None) -> Metadata | None:
+                  styles: Styles | None = None) -> Metadata | None:
     """Validate the front matter; report every problem in `diag`. `styles` holds the
     quotes of each language (typography.yaml); without it, titles get English ones."""
     if yaml_text is None:
@@ -176,7 +177,7 @@ def _canonical_keys(data: dict, yaml_text: str, diag: Diagnostics) -> dict:
 
 
 def _build_metadata(fields: dict, yaml_text: str, manuscript: Path,
-                    diag: Diagnostics, styles: Path | None) -> Metadata | None:
+                    diag: Diagnostics, styles: Styles | None) -> Metadata | None:
     def line(key: str) -> int:
         synonyms = [k for k, name in KEYS.items() if name == key]
         return min((key_line(yaml_text, k) for k in synonyms), key=lambda n: n if n > 1 else 10**9)
