@@ -107,6 +107,15 @@ def test_styles_naming_no_folder_is_a_one_line_error(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_the_catalogue_takes_the_styles_beside_the_publish_folder(tmp_path):
+    copy_changed("catalogue/catalogue.css", tmp_path / "styles", ":root {", ":root { --house: #fdf6e3;")
+    (tmp_path / "publish").mkdir()
+    assert main(["catalogue", str(tmp_path / "publish")]) == 0
+    page = (tmp_path / "publish" / "index.html").read_text(encoding="utf-8")
+    assert "--house: #fdf6e3;" in page  # the stylesheet copied beside publish/
+    assert '<link rel="alternate" type="application/atom+xml' in page  # pamphleteer's index.html
+
+
 def test_an_installed_pamphleteer_builds_a_book_from_anywhere(tmp_path):
     """Not an editable install: a wheel, installed into a folder of its own, run from a
     third folder on a manuscript in a fourth. Its styles come from inside the package."""
