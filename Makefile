@@ -52,6 +52,12 @@ PICTURES         := \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' -o -i
 CODE             := $(shell find src -name '*.py') pyproject.toml
 EPUB_STYLES      := $(shell find styles/epub styles/cover -type f) styles/labels.yaml styles/typography.yaml
 PDF_STYLES       := $(shell find styles/print styles/profiles -type f) styles/labels.yaml styles/typography.yaml
+# A book's own styles: the files of those parts ($(2)) in styles/ beside its manuscript or in
+# the folder above ($(1), the manuscript's folder), which come before pamphleteer's own.
+EPUB_PARTS       := epub cover
+PDF_PARTS        := print profiles labels.yaml typography.yaml
+own_styles        = $(foreach s,$(wildcard $(1)styles $(1)../styles),$(shell find -L $(addprefix $(s)/,$(2)) \
+                      -type f ! -name '.*' 2>/dev/null | sed 's/[[:blank:]:;]/\\&/g'))
 
 # PROFILE=press (or kdp, lulu, ... any styles/profiles/*.yaml) builds
 # build/<name>-press.pdf; without it, the manuscript's own choice, or digital.
@@ -75,11 +81,13 @@ pictures_of  = $(shell find -L '$(1)' -mindepth 1 \
 # The rules of one book: $(1) its manuscript, $(2) its name.
 define BOOK
 $(2)_FILES := $(1) $$(call pictures_of,$(patsubst %/,%,$(dir $(1))),$(filter $(SHELF)/,$(dir $(1))))
+$(2)_PDF_STYLES := $$(call own_styles,$(dir $(1)),$$(PDF_PARTS))
+$(2)_EPUB_STYLES := $$($(2)_PDF_STYLES) $$(call own_styles,$(dir $(1)),$$(EPUB_PARTS))
 
-$(BUILD)/$(2).epub: $$($(2)_FILES) $$(CODE) $$(EPUB_STYLES) $$(PDF_STYLES) | $$(SETUP)
+$(BUILD)/$(2).epub: $$($(2)_FILES) $$(CODE) $$(EPUB_STYLES) $$(PDF_STYLES) $$($(2)_EPUB_STYLES) | $$(SETUP)
 	$$(TOOL) build $(1) -o $(BUILD) --epub
 
-$(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf: $$($(2)_FILES) $$(CODE) $$(PDF_STYLES) | $$(SETUP)
+$(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf: $$($(2)_FILES) $$(CODE) $$(PDF_STYLES) $$($(2)_PDF_STYLES) | $$(SETUP)
 	$$(TOOL) build $(1) -o $(BUILD) --pdf $(if $(PROFILE),--profile $(PROFILE))
 
 check-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf

@@ -15,7 +15,7 @@ from pamphleteer.model import Book
 from pamphleteer.pdf.profiles import load_profile
 from pamphleteer.pipeline import build
 from pamphleteer.read.manuscript import read_book
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS
 from pamphleteer.support.units import parse_trim
 
 from support import draw_image, write_manuscript
@@ -83,7 +83,7 @@ def test_each_use_of_a_picture_is_known_by_its_own_line(bleeds):
 
 
 def test_preflight_names_file_and_line_of_every_picture_even_one_printed_from_a_copy(bleeds):
-    report = preflight(bleeds.pdf, load_profile("press", DEFAULT_STYLES), bleeds.book)
+    report = preflight(bleeds.pdf, load_profile("press", DEFAULTS), bleeds.book)
     rgb = [f.where for f in report.findings if f.code == "PRINT-020"]
     named = [re.fullmatch(r"images/(\w+)\.jpg \(.*test\.md:(\d+), page (\d+)\)", where) for where in rgb]
     assert all(named), rgb
@@ -102,7 +102,7 @@ def test_a_landscape_picture_full_bleed_on_a_portrait_page_is_reported_with_what
     assert re.match(r".*test\.md:15:\d+: warning: .*images/landscape\.jpg", warnings[0])
     # 1500 × 1000 px covering 154 × 216 mm is 324 mm wide; the trimmed page shows 148 of them
     assert "54 % of its width is cut off (left and right)" in warnings[0]
-    report = preflight(bleeds.pdf, load_profile("press", DEFAULT_STYLES), bleeds.book)
+    report = preflight(bleeds.pdf, load_profile("press", DEFAULTS), bleeds.book)
     (crop,) = [f for f in report.findings if f.code == "PRINT-044"]
     assert crop.severity == "warning"
     assert crop.where.startswith("images/landscape.jpg (") and "test.md:15, page " in crop.where
@@ -118,7 +118,7 @@ def test_a_portrait_picture_full_bleed_on_a_landscape_page_loses_its_top_and_bot
     warning = "53 % of its height is cut off (top and bottom)"
     assert re.search(rf"test\.md:8:\d+: warning: .*images/tall\.png.*{re.escape(warning)}",
                      capsys.readouterr().err)
-    sideways = load_profile("digital", DEFAULT_STYLES).with_trim(parse_trim("210 x 148 mm"))
+    sideways = load_profile("digital", DEFAULTS).with_trim(parse_trim("210 x 148 mm"))
     report = preflight(pdf, sideways, read_book(manuscript))
     assert [warning in f.message for f in report.findings if f.code == "PRINT-044"] == [True]
 
@@ -129,7 +129,7 @@ def test_a_crop_the_front_matter_accepts_is_not_warned_about_when_building(tmp_p
                                   "title: Accepted\nprint:\n  accept: [PRINT-044]")
     pdf = build(manuscript, tmp_path / "out", ("pdf",)).outputs["pdf"]
     assert "cut off" not in capsys.readouterr().err
-    report = preflight(pdf, load_profile("digital", DEFAULT_STYLES), read_book(manuscript))
+    report = preflight(pdf, load_profile("digital", DEFAULTS), read_book(manuscript))
     assert [f.severity for f in report.findings if f.code == "PRINT-044"] == ["info"]  # still shown
 
 
@@ -149,7 +149,7 @@ def test_preflight_names_the_picture_that_crosses_the_trim(tmp_path):
     pdf.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(
         [pikepdf.String("figure-1"), pikepdf.Array([page.obj, pikepdf.Name.XYZ, 0, 595, 0])])))
     pdf.save(tmp_path / "stray.pdf")
-    report = preflight(tmp_path / "stray.pdf", load_profile("digital", DEFAULT_STYLES),
+    report = preflight(tmp_path / "stray.pdf", load_profile("digital", DEFAULTS),
                        read_book(manuscript))
     (stray,) = [f for f in report.findings if f.code == "PRINT-042"]
     assert re.fullmatch(r"images/stray\.png \(.*test\.md:6, page 1\)", stray.where)

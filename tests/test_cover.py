@@ -12,7 +12,7 @@ import pytest
 
 from pamphleteer.pdf.cover import cover_pdf
 from pamphleteer.read.manuscript import read_book
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS
 
 from support import write_manuscript
 
@@ -95,7 +95,7 @@ def printed_cover(front: str, tmp_path) -> Cover:
     meta = book.metadata
     expected = {"title": meta.title, "subtitle": meta.subtitle, "author": meta.author_line,
                 "publisher": meta.publisher}
-    with pdfplumber.open(io.BytesIO(cover_pdf(book, DEFAULT_STYLES))) as pdf:
+    with pdfplumber.open(io.BytesIO(cover_pdf(book, DEFAULTS))) as pdf:
         page = pdf.pages[0]
         lines = _lines(page.chars)
         frame, ornaments = _frame_and_ornaments(page)
@@ -157,7 +157,7 @@ def test_the_covers_text_stays_inside_the_frame_and_apart(case, tmp_path):
 
 def test_the_author_hears_when_even_the_smallest_sizes_do_not_fit(tmp_path, capsys):
     front = "title: Thrift\nsubtitle: " + "words and more words " * 150 + "\nauthor: A. Writer"
-    cover_pdf(read_book(write_manuscript(tmp_path, "Text.\n", front)), DEFAULT_STYLES)
+    cover_pdf(read_book(write_manuscript(tmp_path, "Text.\n", front)), DEFAULTS)
     said = capsys.readouterr().err.splitlines()
     assert len(said) == 1 and said[0].startswith(f"{tmp_path / 'test.md'}: warning: ")
     assert "subtitle" in said[0] and "cover: FILE" in said[0]

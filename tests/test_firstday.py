@@ -12,7 +12,7 @@ import pytest
 from pamphleteer.check.epubcheck import check_epub
 from pamphleteer.check.preflight import preflight
 from pamphleteer.pipeline import build, choose_profile
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS
 
 from support import FIXTURES, NS, Epub
 
@@ -44,7 +44,7 @@ def test_the_epub_passes_epubcheck(pamphlet):
 @pytest.mark.parametrize(("index", "profile"), [(2, None), (3, "press")])
 def test_the_pdfs_pass_preflight(pamphlet, index, profile):
     book = pamphlet[0]
-    report = preflight(pamphlet[index], choose_profile(book, DEFAULT_STYLES, profile), book)
+    report = preflight(pamphlet[index], choose_profile(book, DEFAULTS, profile), book)
     assert [str(f) for f in report.findings if f.severity in ("error", "warning")] == []
 
 

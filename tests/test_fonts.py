@@ -13,6 +13,7 @@ from pamphleteer.pipeline import build
 from pamphleteer.problems import PamphleteerError
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS, Styles
 
 from support import Epub, write_manuscript
 
@@ -92,7 +93,7 @@ def test_a_font_that_forbids_subsetting_goes_in_whole(tmp_path, monkeypatch):
     font.save(str(whole))
     monkeypatch.setattr(fonts, "_find", lambda *args: whole)
     book = read_book(write_manuscript(tmp_path, BODY, "title: Type\nepub-fonts: true"))
-    choice = fonts.embed_fonts(book, DEFAULT_STYLES, "Some text")
+    choice = fonts.embed_fonts(book, DEFAULTS, "Some text")
     assert len(TTFont(io.BytesIO(choice.faces[0].data)).getBestCmap()) == len(font.getBestCmap())
 
 
@@ -103,7 +104,7 @@ def test_a_missing_family_is_a_clear_error(tmp_path):
         "family: No Such Face\nfaces:\n  - {weight: 400, style: normal}\n")
     book = read_book(write_manuscript(tmp_path, BODY, "title: Type\nepub-fonts: true"))
     with pytest.raises(PamphleteerError, match="the font 'No Such Face' is not installed"):
-        fonts.embed_fonts(book, styles, "text")
+        fonts.embed_fonts(book, Styles.with_own(styles), "text")
 
 
 def test_the_option_must_be_true_or_false(tmp_path):

@@ -12,6 +12,7 @@ from pamphleteer.check.epubcheck import check_epub
 from pamphleteer.pipeline import build
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import Styles
 
 from support import NS, XML_LANG, Epub, draw_image, page_texts, write_manuscript
 
@@ -145,7 +146,7 @@ def test_the_publishers_name_is_not_preceded_by_its_own_word(german, tmp_path):
     labels.write_text(labels.read_text(encoding="utf-8").replace(
         "published_by: Erschienen bei", "published_by: Verlag"), encoding="utf-8")
     path = german.book.source
-    result = build(path, tmp_path / "out", styles=styles)
+    result = build(path, tmp_path / "out", styles=Styles.for_manuscript(path, styles))
     assert "Verlag Zum Schwarzen Kater, 23. November 2026." in \
         paragraph_texts(Epub(result.outputs["epub"]), "colophon.xhtml")
     assert "Verlag Zum Schwarzen Kater, 23. November 2026." in page_texts(result.outputs["pdf"])[-1]
@@ -204,7 +205,7 @@ def test_a_styles_folder_made_before_the_language_tables_still_follows_the_langu
     labels.write_text(labels.read_text(encoding="utf-8").split("  accessibility_summary:")[0],
                       encoding="utf-8")  # the English block, without its sentences
     path = write_manuscript(tmp_path, "Sie sagte \"ja\".\n", "title: Alt\nlang: de")
-    epub = Epub(build(path, tmp_path / "out", ("epub",), styles=styles).outputs["epub"])
+    epub = Epub(build(path, tmp_path / "out", ("epub",), styles=Styles.with_own(styles)).outputs["epub"])
     assert "Sie sagte „ja“." in paragraph_texts(epub, "section-00.xhtml")
     (summary,) = opf_meta(epub, "schema:accessibilitySummary")
     assert summary.text.startswith("Diese Publikation hat ein Inhaltsverzeichnis.")

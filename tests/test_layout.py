@@ -8,7 +8,7 @@ from pamphleteer.pdf.corrections import stray_notes
 from pamphleteer.pdf.layout import lay_out_book
 from pamphleteer.pipeline import build_time, choose_profile
 from pamphleteer.support.cache import Cache
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS
 
 HEADINGS = {"h1", "h2", "h3", "h4"}
 
@@ -17,8 +17,8 @@ HEADINGS = {"h1", "h2", "h3", "h4"}
 def document(request):
     built = request.getfixturevalue(request.param)
     created = build_time(built.book).isoformat()
-    profile = choose_profile(built.book, DEFAULT_STYLES)
-    return lay_out_book(built.book, DEFAULT_STYLES, profile, created, Cache(None))[0]
+    profile = choose_profile(built.book, DEFAULTS)
+    return lay_out_book(built.book, DEFAULTS, profile, created, Cache(None))[0]
 
 
 def lines_per_page(document) -> dict:

@@ -1,5 +1,6 @@
 """The Makefile: real file dependencies, so make only redoes what changed."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -62,6 +63,25 @@ def test_a_changed_style_or_source_rebuilds_what_uses_it(built, changed, epub, p
     # -W pretends the file was just modified, without touching it.
     assert is_up_to_date("epub", variables, "-W", changed) is not epub
     assert is_up_to_date("pdf", variables, "-W", changed) is not pdf
+
+
+def test_a_changed_file_of_the_books_own_styles_rebuilds_what_uses_it(built):
+    """styles/ beside the manuscript comes before pamphleteer's own: make watches it too."""
+    folder, variables = built
+    own = {"epub/colophon.xhtml": (True, False), "print/book.css": (True, True)}
+    try:
+        for name in own:
+            path = folder / "styles" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / "styles" / name, path)
+            os.utime(path, (0, 0))  # older than the outputs: nothing to rebuild yet
+        assert is_up_to_date("epub", variables) and is_up_to_date("pdf", variables)
+        for name, (epub, pdf) in own.items():
+            changed = str(folder / "styles" / name)
+            assert is_up_to_date("epub", variables, "-W", changed) is not epub
+            assert is_up_to_date("pdf", variables, "-W", changed) is not pdf
+    finally:
+        shutil.rmtree(folder / "styles")
 
 
 def test_a_changed_image_rebuilds_both(built):

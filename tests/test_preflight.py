@@ -11,13 +11,13 @@ from pamphleteer.check.preflight import preflight
 from pamphleteer.pdf.profiles import load_profile
 from pamphleteer.pipeline import build
 from pamphleteer.read.manuscript import read_book
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS
 
 from support import draw_image, page_texts, write_manuscript
 
 
 def profile(name):
-    return load_profile(name, DEFAULT_STYLES)
+    return load_profile(name, DEFAULTS)
 
 
 def codes(report):

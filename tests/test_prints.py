@@ -10,7 +10,7 @@ from PIL import Image
 from pamphleteer.cli import main
 from pamphleteer.pdf.pictures import text_block_pixels
 from pamphleteer.pipeline import build, choose_profile
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS
 
 from support import draw_image, write_manuscript
 
@@ -48,7 +48,7 @@ def one_picture(tmp_path, name, size, **save):
 def test_a_picture_with_too_many_pixels_is_printed_from_a_copy_with_just_enough(tmp_path):
     manuscript = one_picture(tmp_path, "big.jpg", (4000, 2400))
     result = build(manuscript, tmp_path / "out", ("pdf",))
-    limit = text_block_pixels(choose_profile(result.book, DEFAULT_STYLES))
+    limit = text_block_pixels(choose_profile(result.book, DEFAULTS))
     [image] = embedded_images(result.outputs["pdf"])
     assert image.width == limit[0]  # the width of the text block at 300 ppi, rounded up
     assert image.height == pytest.approx(2400 * limit[0] / 4000, abs=1)

@@ -13,6 +13,7 @@ from pamphleteer.pdf.profiles import load_profile
 from pamphleteer.pipeline import build
 from pamphleteer.problems import PamphleteerError
 from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS, Styles
 from pamphleteer.support.units import parse_length, parse_trim
 
 from support import FIXTURES, page_texts, write_manuscript
@@ -156,7 +157,7 @@ def test_front_matter_picks_profile_and_trim(tmp_path):
 def test_an_unknown_profile_lists_the_known_ones(tmp_path):
     with pytest.raises(PamphleteerError, match="no print profile 'glossy': choose one of "
                                                "digital, kdp, lulu, press"):
-        load_profile("glossy", DEFAULT_STYLES)
+        load_profile("glossy", DEFAULTS)
 
 
 def test_a_bad_profile_file_names_the_line(tmp_path):
@@ -165,7 +166,7 @@ def test_a_bad_profile_file_names_the_line(tmp_path):
     path = styles / "profiles" / "mine.yaml"
     path.write_text("trim: A5\nbleed-edges: sideways\n")
     with pytest.raises(PamphleteerError) as caught:
-        load_profile("mine", styles)
+        load_profile("mine", Styles.with_own(styles))
     assert str(caught.value) == f"{path}:2: error: 'bleed-edges' must be 'all' or 'outer', not 'sideways'"
 
 

@@ -15,15 +15,15 @@ from pamphleteer.render.contents import table_of_contents
 from pamphleteer.render.print import picture_files
 from pamphleteer.render.templates import labels
 from pamphleteer.support.fetcher import FolderFetcher, ForbiddenResource
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS, Styles
 
 from support import ROOT, draw_image, write_manuscript
 
 
 def test_labels_follow_the_language_and_fall_back_to_english():
-    assert labels(DEFAULT_STYLES, "fr-CA")["contents"] == "Table des matières"
-    assert labels(DEFAULT_STYLES, "de")["contents"] == "Inhalt"
-    assert labels(DEFAULT_STYLES, "sw")["contents"] == "Contents"
+    assert labels(DEFAULTS, "fr-CA")["contents"] == "Table des matières"
+    assert labels(DEFAULTS, "de")["contents"] == "Inhalt"
+    assert labels(DEFAULTS, "sw")["contents"] == "Contents"
 
 
 def test_table_of_contents_nests_by_level(tmp_path):
@@ -75,7 +75,7 @@ def test_a_stylesheet_cannot_pull_in_a_file_from_elsewhere(tmp_path):
     css.write_text('@import url("file:///etc/hostname");\n' + css.read_text())
     path = write_manuscript(tmp_path / "book", "Text.\n")
     with pytest.raises(PamphleteerError) as caught:
-        build(path, tmp_path / "out", ("pdf",), styles)
+        build(path, tmp_path / "out", ("pdf",), Styles.for_manuscript(path, styles))
     assert "refused to read file:///etc/hostname" in str(caught.value)
     assert not (tmp_path / "out" / "test.pdf").exists()
 

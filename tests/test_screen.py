@@ -12,7 +12,7 @@ from pamphleteer.epub.pictures import MAX_BYTES, MAX_PIXELS, for_screens
 from pamphleteer.pdf.pictures import text_block_pixels
 from pamphleteer.pipeline import build, choose_profile
 from pamphleteer.support.cache import Cache
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS
 
 from support import Epub, draw_image, write_manuscript
 
@@ -123,7 +123,7 @@ def test_the_epub_and_the_pdf_each_get_their_own_copy_and_the_original_stays(tmp
         widths = [int(obj.Width) for obj in pdf.objects
                   if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
     # print gets 300 ppi at the widest a figure is printed (pdf/pictures.py), no fewer pixels
-    assert widths == [text_block_pixels(choose_profile(built.book, DEFAULT_STYLES))[0]]
+    assert widths == [text_block_pixels(choose_profile(built.book, DEFAULTS))[0]]
     assert opened((tmp_path / "big.jpg").read_bytes()).size == (3000, 2000)
 
 

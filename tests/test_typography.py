@@ -10,7 +10,7 @@ from pamphleteer.pdf.internals import boxes
 from pamphleteer.pdf.layout import lay_out_book
 from pamphleteer.pipeline import build, build_time, choose_profile
 from pamphleteer.support.cache import Cache
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS
 
 from support import FIXTURES, draw_image, flat, page_texts, write_manuscript
 
@@ -81,8 +81,8 @@ def floating(tmp_path_factory):
                     f'![A drawing](tall.png "Last drawing {n}. / Us")\n\n' for n in range(1, 4))
     path = write_manuscript(folder, body, "title: Floats\ndate: 2026-01-01")
     book = build(path, folder / "out", ()).book
-    profile = choose_profile(book, DEFAULT_STYLES)
-    return lay_out_book(book, DEFAULT_STYLES, profile, build_time(book).isoformat(), Cache(None))[0]
+    profile = choose_profile(book, DEFAULTS)
+    return lay_out_book(book, DEFAULTS, profile, build_time(book).isoformat(), Cache(None))[0]
 
 
 def test_no_half_empty_page_before_a_picture(floating):

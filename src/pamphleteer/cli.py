@@ -67,8 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--profile", default=None,
                        help="print profile for the PDF: digital, press, kdp, lulu or one in "
                             "styles/profiles/ (writes <stem>-<profile>.pdf)")
-    build.add_argument("--styles", type=Path, default=None,
-                       help="the styles folder (default: the project's styles/)")
+    build.add_argument("--styles", type=Path, default=None, metavar="DIR",
+                       help="a styles folder whose files come first (before the styles/ folder beside the "
+                            "manuscript or above it, and pamphleteer's own)")
     build.add_argument("--strict", action="store_true",
                        help="treat the manuscript's warnings as errors: build nothing")
     build.set_defaults(run=_build)
@@ -91,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="preflight PDFs for printing (fonts, pictures, boxes, page count)")
     check.add_argument("--profile", default=None,
                        help="the print profile to preflight for (default: the manuscript's, or digital)")
-    check.add_argument("--styles", type=Path, default=None, help="the styles folder")
+    check.add_argument("--styles", type=Path, default=None, metavar="DIR",
+                       help="a styles folder whose files come first, as for build")
     check.set_defaults(run=_check)
 
     publish = commands.add_parser(
@@ -105,7 +107,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="the print profile of the -print.pdf (default: the manuscript's, or press)")
     publish.add_argument("--title", default=None,
                          help="the catalogue's title (default: the publisher's name)")
-    publish.add_argument("--styles", type=Path, default=None, help="the styles folder")
+    publish.add_argument("--styles", type=Path, default=None, metavar="DIR",
+                         help="a styles folder whose files come first, as for build")
     publish.set_defaults(run=_publish)
 
     catalogue = commands.add_parser(
@@ -113,18 +116,20 @@ def _parser() -> argparse.ArgumentParser:
     catalogue.add_argument("publish_dir", type=Path, nargs="?", default=Path("publish"),
                            help="the publish folder (default: publish/)")
     catalogue.add_argument("--title", default=None, help="the catalogue's title")
-    catalogue.add_argument("--styles", type=Path, default=None, help="the styles folder")
+    catalogue.add_argument("--styles", type=Path, default=None, metavar="DIR",
+                           help="a styles folder whose files come first (before the styles/ "
+                                "folder beside the publish folder, and pamphleteer's own)")
     catalogue.set_defaults(run=_catalogue)
     return parser
 
 
 def _build(args) -> int:
     from .pipeline import FORMATS, build
-    from .support.paths import DEFAULT_STYLES
+    from .support.styles import Styles
 
     formats = tuple(f for f in FORMATS if getattr(args, f)) or FORMATS
-    result = build(args.manuscript, args.outdir, formats, args.styles or DEFAULT_STYLES, args.profile,
-                   args.strict)
+    styles = Styles.for_manuscript(args.manuscript, args.styles)
+    result = build(args.manuscript, args.outdir, formats, styles, args.profile, args.strict)
     for path in result.outputs.values():
         print(f"wrote {path}")
     return 0
@@ -149,10 +154,11 @@ def _check(args) -> int:
     from .pdf.profiles import DEFAULT_PROFILE, load_profile
     from .pipeline import choose_profile
     from .read.manuscript import read_book
-    from .support.paths import DEFAULT_STYLES
+    from .support.styles import Styles
 
-    styles = args.styles or DEFAULT_STYLES
     manuscripts = [p for p in args.files if p.suffix.lower() == ".md"]
+    styles = (Styles.for_manuscript(manuscripts[0], args.styles) if manuscripts
+              else Styles.for_folder(Path.cwd(), args.styles))
     book = read_book(manuscripts[0], args.strict, styles=styles) if manuscripts else None
     profile = None
     if args.print_check or args.profile:
@@ -164,11 +170,13 @@ def _check(args) -> int:
 
 def _publish(args) -> int:
     from .publish.plan import publish
-    from .support.paths import DEFAULT_STYLES
+    from .support.styles import Styles
 
+    catalogue_styles = Styles.for_folder(args.publish_dir, args.styles)
     for manuscript in args.manuscripts:
-        outcome = publish(manuscript, args.outdir, args.publish_dir, args.styles or DEFAULT_STYLES,
-                          args.profile, args.title)
+        outcome = publish(manuscript, args.outdir, args.publish_dir,
+                          Styles.for_manuscript(manuscript, args.styles), args.profile, args.title,
+                          catalogue_styles)
         state = "published" if outcome.written else "already published, the same files: nothing to do"
         print(f"{outcome.folder}: {state}")
     print(f"catalogue: {args.publish_dir / 'index.html'}, {args.publish_dir / 'opds.xml'}")
@@ -177,8 +185,9 @@ def _publish(args) -> int:
 
 def _catalogue(args) -> int:
     from .publish.catalogue import write_catalogue
-    from .support.paths import DEFAULT_STYLES
+    from .support.styles import Styles
 
-    for path in write_catalogue(args.publish_dir, args.title, args.styles or DEFAULT_STYLES):
+    styles = Styles.for_folder(args.publish_dir, args.styles)
+    for path in write_catalogue(args.publish_dir, args.title, styles):
         print(f"wrote {path}")
     return 0

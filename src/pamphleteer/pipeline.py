@@ -26,7 +26,7 @@ from .render.epub import render_epub, render_font_css
 from .render.templates import labels
 from .support.cache import Cache
 from .support.clock import build_time
-from .support.paths import DEFAULT_STYLES
+from .support.styles import DEFAULTS, Styles
 from .support.timings import stage
 from .support.units import parse_trim
 
@@ -40,13 +40,15 @@ class BuildResult:
 
 
 def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
-          styles: Path = DEFAULT_STYLES, profile: str | None = None,
+          styles: Styles | None = None, profile: str | None = None,
           strict: bool = False) -> BuildResult:
     """`profile` names a print profile for the PDF; the PDF is then called
     <stem>-<profile>.pdf. Without it, the manuscript's own choice (or digital)
     makes <stem>.pdf. The EPUB cites the pages of that own choice, whatever
     `profile` says, so that it is the same EPUB whichever PDF is asked for. `strict`:
-    the manuscript's warnings stop the build too."""
+    the manuscript's warnings stop the build too. `styles`: by default the book's own
+    styles folder, then pamphleteer's (`Styles.for_manuscript`)."""
+    styles = styles or Styles.for_manuscript(Path(manuscript))
     cache = Cache(outdir / ".cache")
     with stage("read"):
         book = read_book(Path(manuscript), strict, cache, styles)
@@ -71,21 +73,21 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
     return BuildResult(book, outputs)
 
 
-def choose_profile(book: Book, styles: Path, name: str | None = None) -> PrintProfile:
+def choose_profile(book: Book, styles: Styles, name: str | None = None) -> PrintProfile:
     """The profile asked for, else the manuscript's, else digital; with the manuscript's trim."""
     meta = book.metadata
     profile = load_profile(name or meta.print_profile or DEFAULT_PROFILE, styles)
     return profile.with_trim(parse_trim(meta.print_trim) if meta.print_trim else None)
 
 
-def lay_out_print(book: Book, styles: Path, profile: PrintProfile, cache: Cache):
+def lay_out_print(book: Book, styles: Styles, profile: PrintProfile, cache: Cache):
     """The print edition laid out (a `weasyprint.Document`), and where its pages begin."""
     from .pdf.layout import lay_out_book  # WeasyPrint takes a second to load: only when laying out
 
     return lay_out_book(book, styles, profile, _created(book), cache, print_edition(book, profile, styles))
 
 
-def print_pages(book: Book, styles: Path, profile: PrintProfile, cache: Cache) -> PrintPages:
+def print_pages(book: Book, styles: Styles, profile: PrintProfile, cache: Cache) -> PrintPages:
     """Where the print edition's pages begin: from the layout remembered of each piece
     of the book, laying out again only the pieces that changed."""
     from .pdf.layout import print_pages as remembered_pages
@@ -94,7 +96,7 @@ def print_pages(book: Book, styles: Path, profile: PrintProfile, cache: Cache) -
     return remembered_pages(book, styles, profile, _created(book), cache, edition)
 
 
-def print_edition(book: Book, profile: PrintProfile, styles: Path = DEFAULT_STYLES) -> str:
+def print_edition(book: Book, profile: PrintProfile, styles: Styles = DEFAULTS) -> str:
     """What pageBreakSource names: the print ISBN, else the edition in the book's words."""
     meta = book.metadata
     if meta.print_isbn:
@@ -104,7 +106,7 @@ def print_edition(book: Book, profile: PrintProfile, styles: Path = DEFAULT_STYL
     return f"{meta.title}, {edition}, {trim.width:g} × {trim.height:g} mm"
 
 
-def build_epub(book: Book, path: Path, styles: Path = DEFAULT_STYLES,
+def build_epub(book: Book, path: Path, styles: Styles = DEFAULTS,
                pages: PrintPages | None = None, cache: Cache | None = None,
                cover_image: bytes | None = None) -> Path:
     """`pages`: where the print edition's pages begin, for the EPUB to mark them."""

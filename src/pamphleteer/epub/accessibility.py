@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..model import Book
 from ..render.templates import summary_words
-from ..support.paths import DEFAULT_STYLES
+from ..support.styles import DEFAULTS
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
@@ -33,7 +33,7 @@ def describe(book: Book, page_list: bool = False,
              words: tuple[dict[str, str], str] | None = None) -> Accessibility:
     """`words`: the summary's sentences and their language (render.summary_words);
     by default those of the project's styles for the book's language."""
-    words = words or summary_words(DEFAULT_STYLES, book.metadata.lang)
+    words = words or summary_words(DEFAULTS, book.metadata.lang)
     figures = book.figures
     informative = [f for f in figures if not f.decorative]
     all_described = all(f.alt for f in informative)

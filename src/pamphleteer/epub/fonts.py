@@ -18,6 +18,7 @@ import yaml
 
 from ..model import Book
 from ..problems import fail
+from ..support.styles import Styles
 
 RESTRICTED = 0x0002  # fsType: the licence forbids embedding
 NO_SUBSETTING = 0x0100
@@ -39,9 +40,9 @@ class FontChoice:
     faces: list[EmbeddedFont]
 
 
-def embed_fonts(book: Book, styles: Path, text: str) -> FontChoice:
+def embed_fonts(book: Book, styles: Styles, text: str) -> FontChoice:
     """The faces of styles/epub/fonts.yaml, each cut down to the characters in `text`."""
-    config = yaml.safe_load((styles / "epub" / "fonts.yaml").read_text(encoding="utf-8"))
+    config = yaml.safe_load(styles.text("epub/fonts.yaml"))
     family = config["family"]
     characters = "".join(sorted(set(text))) + "0123456789"
     faces = [_face(book, family, int(face["weight"]), face["style"], characters)

@@ -9,12 +9,11 @@ the copy for the stores' upload forms).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..model import COVER_WIDTH, Book
 from ..render.cover import render_cover
 from ..support.cache import Cache, cache_key
 from ..support.images import jpeg_bytes
+from ..support.styles import Styles
 from .coverfit import fitted_cover
 
 # Change it when drawing or fitting (coverfit) changes: the cache then starts afresh.
@@ -22,7 +21,7 @@ from .coverfit import fitted_cover
 RECIPE = "cover-v2"
 
 
-def make_cover(book: Book, styles: Path, cache: Cache | None = None) -> bytes:
+def make_cover(book: Book, styles: Styles, cache: Cache | None = None) -> bytes:
     """The cover as image bytes (JPEG or PNG): the manuscript's, or one drawn for it
     (remembered in `cache`: drawing it means starting WeasyPrint)."""
     given = book.metadata.cover_image
@@ -30,7 +29,8 @@ def make_cover(book: Book, styles: Path, cache: Cache | None = None) -> bytes:
         return given.read_bytes()
     cache = cache or Cache(None)
     html = render_cover(book, styles)
-    key = cache_key(RECIPE, html, *(path.read_bytes() for path in sorted((styles / "cover").iterdir())))
+    # The files of styles/cover/ the cover is drawn with: the book's own copies, and ours.
+    key = cache_key(RECIPE, html, *(path.read_bytes() for path in styles.files("cover").values()))
     drawn = cache.get("covers", key)
     if drawn is None:
         drawn = _raster(cover_pdf(book, styles))
@@ -38,7 +38,7 @@ def make_cover(book: Book, styles: Path, cache: Cache | None = None) -> bytes:
     return drawn
 
 
-def cover_pdf(book: Book, styles: Path) -> bytes:
+def cover_pdf(book: Book, styles: Styles) -> bytes:
     """The generated cover as a one-page PDF, laid out from `styles/cover/cover.html`
     with its text at the largest sizes that fit (`coverfit`)."""
     return fitted_cover(book, styles).write_pdf()

@@ -22,12 +22,12 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Book
 from ..problems import Problem
 from ..render.cover import render_cover
+from ..support.styles import Styles
 from .internals import boxes, is_inline, is_line, is_text, page_box
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class CoverLayout:
         return False
 
 
-def fitted_cover(book: Book, styles: Path) -> Document:
+def fitted_cover(book: Book, styles: Styles) -> Document:
     """The cover laid out (a `weasyprint.Document`) with its text at the largest sizes
     that fit. Warns if even the smallest do not."""
     fit = Fit()
@@ -191,13 +191,15 @@ def _warn_unfitted(book: Book, layout: CoverLayout) -> None:
                       book.source), file=sys.stderr)
 
 
-def _lay_out(html: str, styles: Path) -> Document:
+def _lay_out(html: str, styles: Styles) -> Document:
     from weasyprint import HTML  # imported here: an EPUB rebuild with the cover cached never loads it
 
     from ..support.fetcher import FolderFetcher
 
-    fetcher = FolderFetcher([styles])
-    return HTML(string=html, base_url=(styles / "cover").as_uri() + "/", url_fetcher=fetcher).render()
+    fetcher = FolderFetcher(list(styles.folders))
+    # A file the cover names is beside the cover.html in use: the book's own copy, or ours.
+    base_url = styles.find("cover/cover.html").parent.as_uri() + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
 
 
 def read_layout(document: Document) -> CoverLayout:

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from ..model import Book, PageStart, PrintPages
 from ..render.print import PrintPiece, print_pieces, render_print
 from ..support import timings
 from ..support.cache import Cache, cache_key, files_digest
+from ..support.styles import Styles
 from ..support.timings import stage
 from .pagestarts import assemble, page_firsts
 from .pictures import for_print
@@ -61,7 +61,7 @@ class PieceLayout:
         return cls(value["html"], firsts, value["totals"], value["anchors"])
 
 
-def lay_out_book(book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache,
+def lay_out_book(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
                  source: str = ""):
     """The whole print edition, as one `weasyprint.Document`, and where its pages
     begin (`source` names the edition)."""
@@ -71,7 +71,7 @@ def lay_out_book(book: Book, styles: Path, profile: PrintProfile, created: str, 
     return document, _pages(pieces, source)
 
 
-def print_pages(book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache,
+def print_pages(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
                 source: str) -> PrintPages:
     """Where the print edition's pages begin, laying out only the pieces whose
     layout is not remembered."""
@@ -128,11 +128,11 @@ def _page_numbers(pieces: list[tuple[PieceLayout, object]], pages_before: int) -
 
 
 class _Context:
-    def __init__(self, book: Book, styles: Path, profile: PrintProfile, created: str, cache: Cache,
+    def __init__(self, book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
                  documents: bool):
         self.book, self.styles, self.created, self.cache = book, styles, created, cache
         self.documents = documents  # False: only where the pages begin is needed
-        self.stylesheets = ((styles / "print" / "book.css").read_bytes(), profile.page_css())
+        self.stylesheets = (styles.find("print/book.css").read_bytes(), profile.page_css())
         self.pictures = files_digest(book.picture_files)
         self.profile = profile
         self.copies = for_print(book, profile, cache)  # pictures with just the pixels print needs

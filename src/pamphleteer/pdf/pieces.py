@@ -20,6 +20,7 @@ from ..model import Book
 from ..problems import Problem, fail
 from ..render.print import picture_files
 from ..support.fetcher import FolderFetcher, ForbiddenResource
+from ..support.styles import Styles
 from .corrections import (
     FIT_CLASS,
     HYPHEN_ROUNDS,
@@ -57,11 +58,11 @@ class PrintStyles:
     """The stylesheets, fonts and colour profiles of one print edition, loaded once
     and shared by every piece of the book laid out with them."""
 
-    def __init__(self, book: Book, styles: Path, profile: PrintProfile,
+    def __init__(self, book: Book, styles: Styles, profile: PrintProfile,
                  copies: dict[Path, Path] | None = None):
         """`copies`: the print copy of each picture that has one (pictures.py)."""
         copies = copies or {}
-        allowed = [book.source.parent, styles, *sorted({path.parent for path in copies.values()})]
+        allowed = [book.source.parent, *styles.folders, *sorted({path.parent for path in copies.values()})]
         allowed += [profile.output_intent] if profile.output_intent else []
         self.book, self.profile = book, profile
         self.fetcher = FolderFetcher(allowed, picture_files(book, copies))
@@ -70,8 +71,7 @@ class PrintStyles:
         # WeasyPrint's own picture cache, shared: a picture is read and decoded once for
         # the whole book, however many times its chapter is laid out.
         self.images: dict = {}
-        stylesheet = styles / "print" / "book.css"
-        self.css = [self.stylesheet(text) for text in (stylesheet.read_text(encoding="utf-8"),
+        self.css = [self.stylesheet(text) for text in (styles.text("print/book.css"),
                                                        profile.page_css())]
 
     def stylesheet(self, text: str) -> CSS:
@@ -86,7 +86,7 @@ class PrintStyles:
         return self.book.source.parent.as_uri() + "/"
 
 
-def lay_out(book: Book, html_text: str, styles: Path, profile: PrintProfile):
+def lay_out(book: Book, html_text: str, styles: Styles, profile: PrintProfile):
     """The book paginated by WeasyPrint: a `weasyprint.Document`, not yet a PDF."""
     return lay_out_piece(PrintStyles(book, styles, profile), html_text).document
 

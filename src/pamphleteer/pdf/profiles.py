@@ -17,6 +17,7 @@ import yaml
 
 from ..model import Trim
 from ..problems import fail
+from ..support.styles import Styles
 from ..support.units import parse_length, parse_trim
 
 DEFAULT_PROFILE = "digital"
@@ -107,16 +108,19 @@ class PrintProfile:
         return "\n".join(rules) + "\n"
 
 
-def profile_names(styles: Path) -> list[str]:
-    return sorted(p.stem for p in (styles / "profiles").glob("*.yaml"))
+def profile_names(styles: Styles) -> list[str]:
+    """The profiles of the book's own styles/profiles/ and pamphleteer's, together."""
+    return sorted(name.removesuffix(".yaml") for name in styles.files("profiles")
+                  if name.endswith(".yaml") and "/" not in name)
 
 
-def load_profile(name: str, styles: Path) -> PrintProfile:
-    path = styles / "profiles" / f"{name}.yaml"
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", name) or not path.is_file():
+def load_profile(name: str, styles: Styles) -> PrintProfile:
+    found = styles.copies(f"profiles/{name}.yaml") if re.fullmatch(r"[A-Za-z0-9_-]+", name) else []
+    if not found:
         known = ", ".join(profile_names(styles))
         raise fail(f"no print profile '{name}': choose one of {known}, or add "
                    f"styles/profiles/{name}.yaml")
+    path = found[0]
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:

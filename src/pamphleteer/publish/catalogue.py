@@ -19,7 +19,7 @@ from pathlib import Path
 from ..problems import counted, fail
 from ..render.templates import environment, labels
 from ..support.output import write_atomically
-from ..support.paths import DEFAULT_STYLES
+from ..support.styles import DEFAULTS, Styles
 from .release import RECORD, publish_lock, read_record
 from .versions import version_key
 
@@ -67,7 +67,7 @@ class Title:
         return self.releases[0]
 
 
-def write_catalogue(publish: Path, title: str | None = None, styles: Path = DEFAULT_STYLES) -> list[Path]:
+def write_catalogue(publish: Path, title: str | None = None, styles: Styles = DEFAULTS) -> list[Path]:
     """Write index.html, opds.xml and each title's opds.xml from the release records."""
     with publish_lock(publish):
         titles = read_titles(publish)
@@ -106,9 +106,9 @@ def catalogue_title(titles: list[Title]) -> str:
 
 # --- The web page -------------------------------------------------------------------
 
-def index_page(titles: list[Title], name: str, styles: Path = DEFAULT_STYLES) -> str:
+def index_page(titles: list[Title], name: str, styles: Styles = DEFAULTS) -> str:
     template = environment(styles).get_template("catalogue/index.html")
-    css = (styles / "catalogue" / "catalogue.css").read_text(encoding="utf-8")
+    css = styles.text("catalogue/catalogue.css")
     return template.render(name=name, titles=titles, css=css, size=human_size,
                            language_name=lambda tag: labels(styles, tag).get("language_name", tag),
                            day=human_day, updated=_feed_updated(titles))

@@ -19,6 +19,7 @@ from ..pipeline import build, choose_profile
 from ..problems import fail
 from ..read.manuscript import read_book
 from ..support.cache import Cache
+from ..support.styles import Styles
 from .catalogue import write_catalogue
 from .release import PRINT_DEFAULT, Outcome, make_release
 
@@ -35,8 +36,11 @@ class Plan:
     profiles: dict[str, str | None]  # "pdf", "print-pdf" -> the --profile to build it with
 
 
-def publish(manuscript: Path, build_dir: Path, publish_dir: Path, styles: Path,
-            print_profile: str | None = None, catalogue_title: str | None = None) -> Outcome:
+def publish(manuscript: Path, build_dir: Path, publish_dir: Path, styles: Styles,
+            print_profile: str | None = None, catalogue_title: str | None = None,
+            catalogue_styles: Styles | None = None) -> Outcome:
+    """`styles`: the book's; `catalogue_styles`: the catalogue's, by default
+    `Styles.for_folder(publish_dir)`."""
     book = read_book(manuscript, strict=True, cache=Cache(build_dir / ".cache"), styles=styles)
     if not book.metadata.date:
         raise fail("a release needs a date: add 'date: YYYY-MM-DD' to the front matter "
@@ -46,11 +50,11 @@ def publish(manuscript: Path, build_dir: Path, publish_dir: Path, styles: Path,
     # A release already published passed its checks then: only a new one is checked.
     outcome = make_release(book, plan.files, publish_dir, plan.print_profile,
                            check=lambda: check_release(plan, styles))
-    write_catalogue(publish_dir, catalogue_title)
+    write_catalogue(publish_dir, catalogue_title, catalogue_styles or Styles.for_folder(publish_dir))
     return outcome
 
 
-def plan_release(book: Book, build_dir: Path, styles: Path, asked: str | None) -> Plan:
+def plan_release(book: Book, build_dir: Path, styles: Styles, asked: str | None) -> Plan:
     """The digital PDF is the one `make` builds when the manuscript chooses no print
     profile; the print PDF is the profile asked for, else the manuscript's, else press."""
     own = choose_profile(book, styles).name
@@ -72,7 +76,7 @@ def plan_release(book: Book, build_dir: Path, styles: Path, asked: str | None) -
     return Plan(book, chosen, files, {"pdf": digital_option, "print-pdf": print_option})
 
 
-def build_stale(plan: Plan, build_dir: Path, styles: Path) -> None:
+def build_stale(plan: Plan, build_dir: Path, styles: Styles) -> None:
     """Build each file that is missing or older than what it is made from, as make would."""
     newest = _newest_input(plan.book, styles)
 
@@ -90,14 +94,14 @@ def build_stale(plan: Plan, build_dir: Path, styles: Path) -> None:
         make_booklet(digital, booklet)
 
 
-def _newest_input(book: Book, styles: Path) -> float:
+def _newest_input(book: Book, styles: Styles) -> float:
     inputs = [book.source, *book.picture_files, *PACKAGE.glob("*.py"),
-              *(path for path in styles.rglob("*")
-                if path.is_file() and "catalogue" not in path.relative_to(styles).parts)]
+              *(path for folder in styles.folders for path in folder.rglob("*")
+                if path.is_file() and "catalogue" not in path.relative_to(folder).parts)]
     return max(path.stat().st_mtime for path in inputs)
 
 
-def check_release(plan: Plan, styles: Path) -> None:
+def check_release(plan: Plan, styles: Styles) -> None:
     """The checks of `make check`, strict, each PDF preflighted for its own profile."""
     book = plan.book
     failed = check_files([plan.files["epub"]], strict=True, book=book)

@@ -20,6 +20,7 @@ from ..problems import Diagnostics
 from ..support.images import ImageProblem, inspect_image
 from ..support.paths import PathProblem, check_size, not_a_file, resolve_inside
 from ..support.slugs import slugify
+from ..support.styles import Styles
 from ..support.units import parse_trim
 from .typography import ENGLISH, Conventions, conventions, smarten
 
@@ -135,7 +136,7 @@ def _known_or_misspelt(key: str) -> bool:
 
 
 def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics,
-                  styles: Path | None = None) -> Metadata | None:
+                  styles: Styles | None = None) -> Metadata | None:
     """Validate the front matter; report every problem in `diag`. `styles` holds the
     quotes of each language (typography.yaml); without it, titles get English ones."""
     if yaml_text is None:
@@ -220,7 +221,7 @@ def _canonical_keys(data: dict, lines: KeyLines, diag: Diagnostics) -> dict:
 
 
 def _build_metadata(fields: dict, lines: KeyLines, manuscript: Path,
-                    diag: Diagnostics, styles: Path | None) -> Metadata | None:
+                    diag: Diagnostics, styles: Styles | None) -> Metadata | None:
     def line(key: str, *under: str) -> int:
         synonyms = [k for k, name in KEYS.items() if name == key]
         return min((lines.line(k, *under) for k in synonyms), key=lambda n: n if n > 1 else 10**9)

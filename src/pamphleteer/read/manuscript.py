@@ -20,8 +20,9 @@ from ..model import Book, Figure, Heading, Note, NoteRef, Part, Section
 from ..problems import Diagnostics, fail
 from ..support.cache import Cache, cache_key
 from ..support.images import ImageProblem, inspect_image
-from ..support.paths import DEFAULT_STYLES, PathProblem, check_size, not_a_file, resolve_inside
+from ..support.paths import PathProblem, check_size, not_a_file, resolve_inside
 from ..support.slugs import slugify
+from ..support.styles import Styles
 from . import limits, lists, sanitize, tables
 from .frontmatter import read_metadata, split_front_matter
 from .typography import ENGLISH, SMARTY_CONFIG, Conventions, conventions, convert_short, localize, smarten
@@ -42,12 +43,13 @@ CREDIT_SEPARATOR = " / "
 
 
 def read_book(path: Path, strict: bool = False, cache: Cache | None = None,
-              styles: Path = DEFAULT_STYLES) -> Book:
+              styles: Styles | None = None) -> Book:
     """The manuscript at `path`, read and checked. Every problem found is reported at
     once; `strict` makes warnings stop the build too. `cache` remembers the Markdown's
     HTML, the slowest step, for the next build of the same text. `styles` holds the
-    quotes of each language (typography.yaml)."""
+    quotes of each language (typography.yaml); by default, the book's own styles."""
     path = Path(path)
+    styles = styles or Styles.for_manuscript(path)
     diag = Diagnostics(path)
     text = _without_control_characters(_read_text(path), diag)
     yaml_text, body, body_start = split_front_matter(text, diag)

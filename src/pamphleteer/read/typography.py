@@ -14,13 +14,12 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import markdown
 import yaml
 from lxml import etree, html
 
-from ..support.paths import DEFAULT_STYLES
+from ..support.styles import Styles
 
 # What smarty writes for each straight quote it educates: private-use
 # characters, which no manuscript needs (the reader removes any it brings).
@@ -66,7 +65,7 @@ class Conventions:
 ENGLISH = Conventions()
 
 
-def conventions(lang: str, styles: Path) -> Conventions:
+def conventions(lang: str, styles: Styles) -> Conventions:
     """The quotes of language `lang` from styles/typography.yaml: its full tag (de-CH),
     else its primary language (de), else English."""
     table = _conventions_table(styles)
@@ -78,10 +77,8 @@ def conventions(lang: str, styles: Path) -> Conventions:
 
 
 @functools.cache
-def _conventions_table(styles: Path) -> dict:
-    path = styles / "typography.yaml"
-    if not path.is_file():  # a styles folder made before there was one
-        path = DEFAULT_STYLES / "typography.yaml"
+def _conventions_table(styles: Styles) -> dict:
+    path = styles.find("typography.yaml")  # a styles folder made before there was one: ours
     table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {str(tag).lower(): entry for tag, entry in table.items()}
 

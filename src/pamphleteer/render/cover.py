@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..model import Book
-from ..support.paths import DEFAULT_STYLES
+from ..support.styles import DEFAULTS, Styles
 from .templates import environment, labels
 
 
-def render_cover(book: Book, styles: Path = DEFAULT_STYLES, fit: object | None = None) -> str:
+def render_cover(book: Book, styles: Styles = DEFAULTS, fit: object | None = None) -> str:
     """`fit`: the sizes and breaks the cover's text is set with (`coverfit.Fit`); None: as designed."""
     env = environment(styles)
     return env.get_template("cover/cover.html").render(

@@ -12,8 +12,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import Book, PrintPages, Section, marker_id
-from ..support.paths import DEFAULT_STYLES
 from ..support.slugs import slugify
+from ..support.styles import DEFAULTS, Styles
 from .contents import table_of_contents
 from .templates import environment, labels, summary_words
 
@@ -61,7 +61,7 @@ def part_files(book: Book) -> dict[str, str]:
     return files
 
 
-def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES,
+def render_epub(book: Book, cover_name: str, styles: Styles = DEFAULTS,
                 pages: PrintPages | None = None,
                 extensions: dict[Path, str] | None = None) -> EpubRendering:
     """`cover_name` is where the writer puts the cover image in the EPUB; `pages`, where
@@ -107,13 +107,13 @@ def render_epub(book: Book, cover_name: str, styles: Path = DEFAULT_STYLES,
             for section in book.sections
         ],
         back=[document("colophon.xhtml", "colophon.xhtml", lab["colophon"])],
-        stylesheet=(styles / "epub" / "book.css").read_text(encoding="utf-8"),
+        stylesheet=styles.text("epub/book.css"),
         image_files=images,
         summary_words=summary_words(styles, book.metadata.lang),
     )
 
 
-def render_font_css(styles: Path, family: str, faces: list) -> str:
+def render_font_css(styles: Styles, family: str, faces: list) -> str:
     """@font-face rules for the embedded fonts (each face has file_name, weight, style)."""
     return environment(styles).get_template("epub/fonts.css").render(family=family, faces=faces)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..model import Book, Section
-from ..support.paths import DEFAULT_STYLES
+from ..support.styles import DEFAULTS, Styles
 from .contents import table_of_contents
 from .templates import environment, labels
 
@@ -36,7 +36,7 @@ def print_pieces(book: Book) -> list[PrintPiece]:
     return [PrintPiece(front=True), *body]
 
 
-def render_print(book: Book, styles: Path = DEFAULT_STYLES, created: str | None = None,
+def render_print(book: Book, styles: Styles = DEFAULTS, created: str | None = None,
                  piece: PrintPiece | None = None, page_of: dict[str, str] | None = None,
                  copies: dict[Path, Path] | None = None) -> str:
     """`created` is the W3C date-time the PDF's metadata gives as its creation.
