@@ -16,7 +16,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..model import Book
-from ..problems import fail
+from ..problems import PamphleteerError, fail
 from ..render.print import picture_files
 from ..support.fetcher import FolderFetcher, ForbiddenResource
 from .corrections import (
@@ -81,7 +81,7 @@ class PrintStyles:
             return CSS(string=text, base_url=self.base_url, url_fetcher=self.fetcher,
                        font_config=self.fonts, color_profiles=self.colour_profiles)
         except ForbiddenResource as exc:
-            raise fail("LAYOUT-001", f"refused to read {exc.url}: {exc.reason}", self.book.source) from None
+            raise _refused(exc, self.book) from None
 
     @property
     def base_url(self) -> str:
@@ -110,10 +110,15 @@ def lay_out_piece(styles: PrintStyles, html_text: str, place: Placement = Placem
             document, late_notes = _lay_out(html, css, styles, place)
             html_text = ElementTree.tostring(html.etree_element, encoding="unicode", method="html")
     except ForbiddenResource as exc:
-        raise fail("LAYOUT-001", f"refused to read {exc.url}: {exc.reason}", styles.book.source) from None
+        raise _refused(exc, styles.book) from None
     if not place.last:
         document = document.copy(document.pages[:-1])
     return LaidOutPiece(document, html_text, late_notes)
+
+
+def _refused(exc: ForbiddenResource, book: Book) -> PamphleteerError:
+    """A stylesheet or the HTML asked for a file outside the folders a book may use."""
+    return fail("LAYOUT-001", f"refused to read {exc.url}: {exc.reason}", book.source)
 
 
 def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles,

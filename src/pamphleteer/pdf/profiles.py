@@ -125,6 +125,7 @@ def load_profile(name: str, styles: Path) -> PrintProfile:
     given = _read(path, diag)
     settings = {key: _setting(key, *given.get(key, (default, None)), diag)
                 for key, (default, _) in KEYS.items()}
+    diag.problems.sort(key=lambda problem: problem.line or 0)  # as the file reads, top to bottom
     diag.raise_if_errors()
     return _profile(name, settings)
 
