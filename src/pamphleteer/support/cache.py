@@ -3,7 +3,7 @@
 Entries live in `<outdir>/.cache/<kind>/` under a SHA-256 of everything that
 goes into them (the inputs' bytes and pamphleteer's version), so an entry is
 never stale: a changed input is a different key. Deleting the folder is always
-safe; `make clean` does. The warnings found making an entry are kept beside it
+safe; `make clean` does. The warnings found making an entry are kept with it
 (`problems/<kind>/`), so that a build that uses the entry again warns again.
 """
 
