@@ -172,12 +172,13 @@ def _read(path: Path, diag: Diagnostics) -> dict[str, tuple[object, int]]:
                 hint = f"did you mean '{near[0]}'?" if near else f"the keys are {', '.join(KEYS)}"
                 diag.error("PROFILE-004", f"unknown profile key '{key}' ({hint})", line=line)
             elif not isinstance(value_node, yaml.ScalarNode):
-                diag.error("PROFILE-012", f"'{key}' takes one value, not a list or a mapping", line=line)
+                diag.error("PROFILE-011", f"'{key}' takes one value, not a list or a mapping", line=line)
             else:
                 values[key] = (loader.construct_object(value_node, deep=True), line)
         return values
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # Where YAML gave up, or where what it was reading began (an unclosed bracket's line).
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         diag.error("PROFILE-002", f"not valid YAML: {getattr(exc, 'problem', None) or exc}; check the "
                    "syntax on this line", line=mark.line + 1 if mark else None)
         return {}
@@ -217,8 +218,8 @@ def _choice(key: str, value: object) -> str:
     """One of the few words KEYS gives, such as 'all|outer'."""
     words = KEYS[key][1].split("|")
     if str(value) not in words:
-        raise _Wrong("PROFILE-006", f"'{key}' must be {' or '.join(repr(w) for w in words)}, "
-                     f"not '{value}'")
+        choices = ", ".join(f"'{word}'" for word in words[:-1]) + f" or '{words[-1]}'"
+        raise _Wrong("PROFILE-006", f"'{key}' must be {choices}, not '{value}'")
     return str(value)
 
 
@@ -227,7 +228,7 @@ def _number(key: str, value: object) -> int | None:
     if optional and _none(value) is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        allowed = "a whole number such as 300" + (", or none" if optional else "")
+        allowed = "a whole number" + (", or none" if optional else "")
         raise _Wrong("PROFILE-009", f"'{key}' must be {allowed}, not '{value}'")
     return value
 
