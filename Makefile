@@ -15,16 +15,17 @@ SHELF_FIND := find -L $(call quoted,$(SHELF)) -mindepth 1 -maxdepth 2 -name '.*'
                 -type f -name '*.md' ! -name README.md -print 2>/dev/null
 ifdef MANUSCRIPT
   ifeq ($(shell test -e $(call quoted,$(MANUSCRIPT)) && echo found),)
-    $(error $(MANUSCRIPT): error: manuscript not found: check the path)
+    $(error $(MANUSCRIPT): error: manuscript not found: check the path [READ-002])
   endif
   ifneq ($(shell printf '%s\n' $(call quoted,$(MANUSCRIPT)) | grep -e '$(UNSAFE)'),)
     $(error $(MANUSCRIPT): error: $(WHY_UNSAFE): rename it \
-      $(shell printf '%s\n' $(call quoted,$(MANUSCRIPT)) | sed 's/$(UNSAFE)\{1,\}/-/g'), or build it with pamphleteer build)
+      $(shell printf '%s\n' $(call quoted,$(MANUSCRIPT)) | sed 's/$(UNSAFE)\{1,\}/-/g'), or build it with pamphleteer build [MAKE-001])
   endif
   MANUSCRIPTS := $(MANUSCRIPT)
 else
   $(shell $(SHELF_FIND) | grep -e '$(UNSAFE)' | sed -e h -e 's/$(UNSAFE)\{1,\}/-/g' -e x -e G \
-            -e 's/\n/: warning: make leaves this book out: $(WHY_UNSAFE); rename it /' >&2)
+            -e 's/\n/: warning: make leaves this book out: $(WHY_UNSAFE); rename it /' \
+            -e 's/$$/ [MAKE-002]/' >&2)
   MANUSCRIPTS := $(sort $(shell $(SHELF_FIND) | grep -v -e '$(UNSAFE)'))
 endif
 BUILD      ?= build

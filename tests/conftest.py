@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 
 from pamphleteer.model import Book
 from pamphleteer.pipeline import build
+from pamphleteer.problems import Problems, collect
 
 from support import FIXTURES, SAMPLE, draw_image
 
@@ -52,3 +54,11 @@ def minimal(tmp_path_factory) -> Built:
 @pytest.fixture(params=["sample", "chapters", "minimal"])
 def any_book(request) -> Built:
     return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def heard() -> Iterator[Problems]:
+    """The warnings the stages report during a test, as the command line would hear them:
+    a stage prints nothing itself."""
+    with collect() as problems:
+        yield problems

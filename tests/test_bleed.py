@@ -1,7 +1,5 @@
 """Full-bleed pictures: printed from the original, and cropped only with a word about it."""
 
-import contextlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +29,7 @@ BODY = ("Text before.\n\n![A photo](images/photo.jpg)\n\nMore text.\n\n"
 class Built:
     book: Book
     pdf: Path
-    stderr: str
+    warnings: list[str]  # as the command line prints them
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +41,8 @@ def bleeds(tmp_path_factory) -> Built:
     draw_image(folder / "images" / "landscape.jpg", size=(1500, 1000))
     draw_image(folder / "images" / "portrait.jpg", size=(1400, 2100))
     manuscript = write_manuscript(folder, BODY, "title: Bleeds\ndate: 2026-01-01")
-    stderr = io.StringIO()
-    with contextlib.redirect_stderr(stderr):
-        pdf = build(manuscript, folder / "out", ("pdf",), profile="press").outputs["pdf"]
-    return Built(read_book(manuscript), pdf, stderr.getvalue())
+    result = build(manuscript, folder / "out", ("pdf",), profile="press")
+    return Built(read_book(manuscript), result.outputs["pdf"], [str(p) for p in result.problems])
 
 
 def placements(pdf: Path) -> list[dict]:
@@ -84,51 +80,55 @@ def test_each_use_of_a_picture_is_known_by_its_own_line(bleeds):
 
 def test_preflight_names_file_and_line_of_every_picture_even_one_printed_from_a_copy(bleeds):
     report = preflight(bleeds.pdf, load_profile("press", DEFAULTS), bleeds.book)
-    rgb = [f.where for f in report.findings if f.code == "PRINT-020"]
-    named = [re.fullmatch(r"images/(\w+)\.jpg \(.*test\.md:(\d+), page (\d+)\)", where) for where in rgb]
+    rgb = [f for f in report.findings if f.code == "PRINT-020"]
+    assert all(f.path == bleeds.book.source for f in rgb), rgb
+    named = [re.match(r"images/(\w+)\.jpg on page (\d+): ", f.message) for f in rgb]
     assert all(named), rgb
-    assert [(m[1], int(m[2])) for m in named] == [
+    assert [(m[1], f.line) for m, f in zip(named, rgb, strict=True)] == [
         ("photo", 7), ("photo", 11), ("landscape", 15), ("portrait", 19)]
     pages = [p["page"] for p in placements(bleeds.pdf)]
-    assert [int(m[3]) for m in named] == pages
-    (sharpness,) = [f for f in report.findings if f.code == "PRINT-010" and "photo" in f.where]
-    assert sharpness.where.endswith(f"test.md:11, page {pages[1]})")
+    assert [int(m[2]) for m in named] == pages
+    (sharpness,) = [f for f in report.findings if f.code == "PRINT-010" and "photo" in f.message]
+    assert (sharpness.line, sharpness.message.split(":")[0]) == (11, f"images/photo.jpg on page {pages[1]}")
     assert "prints at 282 ppi" in sharpness.message
 
 
 def test_a_landscape_picture_full_bleed_on_a_portrait_page_is_reported_with_what_is_cut_off(bleeds):
-    warnings = [line for line in bleeds.stderr.splitlines() if "cut off" in line]
-    assert len(warnings) == 1, bleeds.stderr  # 3:4 and 2:3 lose less than a tenth: no warning
-    assert re.match(r".*test\.md:15:\d+: warning: .*images/landscape\.jpg", warnings[0])
+    warnings = [line for line in bleeds.warnings if "cut off" in line]
+    assert len(warnings) == 1, bleeds.warnings  # 3:4 and 2:3 lose less than a tenth: no warning
+    assert re.match(r".*test\.md:15:\d+: warning: .*images/landscape\.jpg.* \[PRINT-044\]$", warnings[0])
     # 1500 × 1000 px covering 154 × 216 mm is 324 mm wide; the trimmed page shows 148 of them
     assert "54 % of its width is cut off (left and right)" in warnings[0]
     report = preflight(bleeds.pdf, load_profile("press", DEFAULTS), bleeds.book)
     (crop,) = [f for f in report.findings if f.code == "PRINT-044"]
     assert crop.severity == "warning"
-    assert crop.where.startswith("images/landscape.jpg (") and "test.md:15, page " in crop.where
+    assert (crop.path, crop.line) == (bleeds.book.source, 15)
+    assert crop.message.startswith("images/landscape.jpg on page ")
     assert "54 % of its width is cut off (left and right)" in crop.message
 
 
-def test_a_portrait_picture_full_bleed_on_a_landscape_page_loses_its_top_and_bottom(tmp_path, capsys):
+def test_a_portrait_picture_full_bleed_on_a_landscape_page_loses_its_top_and_bottom(tmp_path):
     draw_image(tmp_path / "images" / "tall.png", size=(1000, 1500))
     manuscript = write_manuscript(tmp_path, "Text.\n\n![Tall](images/tall.png){.bleed}\n\nText.\n",
                                   "title: Sideways\nprint:\n  trim: 210 x 148 mm")
-    pdf = build(manuscript, tmp_path / "out", ("pdf",)).outputs["pdf"]
+    result = build(manuscript, tmp_path / "out", ("pdf",))
+    pdf = result.outputs["pdf"]
     # 1000 × 1500 px covering 210 × 148 mm (no bleed) is 315 mm tall: 148 of them show
     warning = "53 % of its height is cut off (top and bottom)"
     assert re.search(rf"test\.md:8:\d+: warning: .*images/tall\.png.*{re.escape(warning)}",
-                     capsys.readouterr().err)
+                     "\n".join(str(problem) for problem in result.problems))
     sideways = load_profile("digital", DEFAULTS).with_trim(parse_trim("210 x 148 mm"))
     report = preflight(pdf, sideways, read_book(manuscript))
     assert [warning in f.message for f in report.findings if f.code == "PRINT-044"] == [True]
 
 
-def test_a_crop_the_front_matter_accepts_is_not_warned_about_when_building(tmp_path, capsys):
+def test_a_crop_the_front_matter_accepts_is_not_warned_about_when_building(tmp_path):
     draw_image(tmp_path / "images" / "wide.png", size=(1500, 1000))
     manuscript = write_manuscript(tmp_path, "Text.\n\n![Wide](images/wide.png){.bleed}\n",
                                   "title: Accepted\nprint:\n  accept: [PRINT-044]")
-    pdf = build(manuscript, tmp_path / "out", ("pdf",)).outputs["pdf"]
-    assert "cut off" not in capsys.readouterr().err
+    result = build(manuscript, tmp_path / "out", ("pdf",))
+    pdf = result.outputs["pdf"]
+    assert result.problems == []
     report = preflight(pdf, load_profile("digital", DEFAULTS), read_book(manuscript))
     assert [f.severity for f in report.findings if f.code == "PRINT-044"] == ["info"]  # still shown
 
@@ -152,4 +152,5 @@ def test_preflight_names_the_picture_that_crosses_the_trim(tmp_path):
     report = preflight(tmp_path / "stray.pdf", load_profile("digital", DEFAULTS),
                        read_book(manuscript))
     (stray,) = [f for f in report.findings if f.code == "PRINT-042"]
-    assert re.fullmatch(r"images/stray\.png \(.*test\.md:6, page 1\)", stray.where)
+    assert (stray.path, stray.line) == (manuscript.resolve(), 6)
+    assert stray.message.startswith("images/stray.png on page 1: ")

@@ -36,7 +36,7 @@ def test_bad_input_is_one_clear_line_and_no_output(tmp_path):
     result = run("build", str(path), "-o", str(tmp_path / "out"))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"{path}:6:1: error: image not found: images/gone.png"]
+        f"{path}:6:1: error: image not found: images/gone.png [READ-073]"]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -44,7 +44,7 @@ def test_bad_input_is_one_clear_line_and_no_output(tmp_path):
 def test_missing_manuscript(tmp_path):
     result = run("build", "nowhere.md", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.strip() == "nowhere.md: error: manuscript not found: check the path"
+    assert result.stderr.strip() == "nowhere.md: error: manuscript not found: check the path [READ-002]"
 
 
 def test_debug_shows_the_traceback(tmp_path):
@@ -62,7 +62,7 @@ def test_check_reports_epubcheck_and_pdf_findings(minimal):
         assert lines[1] == f"{minimal.epub}: Ace 1.4.6: 0 violations"
 
 
-def test_check_fails_on_a_broken_epub_with_coded_findings(minimal, tmp_path):
+def test_check_fails_on_a_broken_epub_with_coded_findings_in_the_format_of_every_problem(minimal, tmp_path):
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(minimal.epub) as source, zipfile.ZipFile(broken, "w") as target:
         for item in source.infolist():
@@ -70,14 +70,18 @@ def test_check_fails_on_a_broken_epub_with_coded_findings(minimal, tmp_path):
                 target.writestr(item, source.read(item))
     result = run("check", str(broken))
     assert result.returncode == 1
-    assert any(line.strip().startswith("error RSC-001") for line in result.stdout.splitlines())
+    assert result.stdout.startswith(f"{broken}: EPUBCheck 5.3.0: ")
+    assert any(line.startswith(f"{broken}: error: EPUB/") and line.endswith("[RSC-001]")
+               for line in result.stderr.splitlines()), result.stderr
 
 
 def test_check_fails_on_a_file_that_is_not_a_pdf(tmp_path):
     fake = tmp_path / "fake.pdf"
     fake.write_text("not a pdf")
     result = run("check", str(fake))
-    assert result.returncode == 1 and "PDF-000" in result.stdout
+    assert result.returncode == 1 and result.stdout == f"{fake}: unreadable\n"
+    assert any(line.startswith(f"{fake}: error: not a readable PDF (") and line.endswith("[PDF-000]")
+               for line in result.stderr.splitlines()), result.stderr
 
 
 def test_booklet_command_and_its_errors(minimal, tmp_path):

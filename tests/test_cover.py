@@ -155,10 +155,10 @@ def test_the_covers_text_stays_inside_the_frame_and_apart(case, tmp_path):
         assert printed == [letters(word) for word in cover.title.split()]
 
 
-def test_the_author_hears_when_even_the_smallest_sizes_do_not_fit(tmp_path, capsys):
+def test_the_author_hears_when_even_the_smallest_sizes_do_not_fit(tmp_path, heard):
     front = "title: Thrift\nsubtitle: " + "words and more words " * 150 + "\nauthor: A. Writer"
     cover_pdf(read_book(write_manuscript(tmp_path, "Text.\n", front)), DEFAULTS)
-    said = capsys.readouterr().err.splitlines()
+    said = [str(problem) for problem in heard.found]
     assert len(said) == 1 and said[0].startswith(f"{tmp_path / 'test.md'}: warning: ")
     assert "subtitle" in said[0] and "cover: FILE" in said[0]
 

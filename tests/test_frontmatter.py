@@ -174,10 +174,12 @@ def test_a_key_is_found_on_its_line_however_it_is_written():
     assert key_line(front, "slug") == 1  # not written at all: the first line
 
 
-def test_unknown_key_is_a_warning_naming_the_nearest_key(tmp_path, capsys):
+def test_unknown_key_is_a_warning_naming_the_nearest_key(tmp_path, heard):
     m = meta(tmp_path, "title: T\nsubtitel: Oops")
     assert m.subtitle is None
-    assert "unknown front matter key 'subtitel' (did you mean 'subtitle'?)" in capsys.readouterr().err
+    (warning,) = heard.found
+    assert (warning.severity, warning.code, warning.line) == ("warning", "READ-014", 3)
+    assert warning.message == "unknown front matter key 'subtitel' (did you mean 'subtitle'?)"
 
 
 def test_version_is_kept_as_written(tmp_path):
@@ -218,7 +220,7 @@ def test_front_matter_that_is_not_closed_is_named_where_it_opened(tmp_path, text
         read_book(path)
     problems = [str(problem) for problem in caught.value.problems]
     assert problems[0] == (f"{path}:1: error: the front matter opened on line 1 is not closed: "
-                           f"add a '---' line {advice}")
+                           f"add a '---' line {advice} [READ-010]")
     assert not any("no front matter" in p or "YAML" in p or "unknown front matter key" in p
                    for p in problems), problems
 

@@ -139,7 +139,7 @@ def test_a_manuscript_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
     result = build(str(tmp_path / "book.md"), "-o", str(tmp_path / "out"), timeout=60)
     assert result.returncode == 1
     assert result.stderr == (f"{tmp_path / 'book.md'}: error: the manuscript is a named pipe, not a file: "
-                             "save the text as a .md file and build that\n")
+                             "save the text as a .md file and build that [READ-001]\n")
 
 
 BIG = "Plain words of a long paragraph. " * 32_000  # about a megabyte

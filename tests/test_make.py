@@ -153,7 +153,8 @@ def test_a_book_folder_with_a_space_is_left_out_in_one_line_and_the_others_build
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"{tmp_path}/my pamphlet/book.md: warning: make leaves this book out: make cannot use a path "
-        f"with a space or a sign such as # % : ; ( ) in it; rename it {tmp_path}/my-pamphlet/book.md"]
+        f"with a space or a sign such as # % : ; ( ) in it; rename it {tmp_path}/my-pamphlet/book.md "
+        "[MAKE-002]"]
     assert f"build {tmp_path}/one.md" in result.stdout and f"build {tmp_path}/two/two.md" in result.stdout
     assert "book.md" not in result.stdout
 
@@ -171,7 +172,7 @@ def test_a_manuscript_with_a_space_is_refused_in_one_line(tmp_path):
 def test_a_missing_manuscript_gets_the_message_of_the_command_line():
     command_line = subprocess.run([sys.executable, "-m", "pamphleteer", "build", "nothere.md"], cwd=ROOT,
                                   capture_output=True, text=True, timeout=60).stderr.strip()
-    assert command_line == "nothere.md: error: manuscript not found: check the path"
+    assert command_line == "nothere.md: error: manuscript not found: check the path [READ-002]"
     result = make("-n", "all", MANUSCRIPT="nothere.md")
     assert result.returncode != 0 and result.stdout == ""
     (line,) = result.stderr.splitlines()

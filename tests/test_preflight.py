@@ -46,7 +46,8 @@ def test_a_low_resolution_picture_is_named_with_its_line_ppi_and_best_size(low_r
     (finding,) = [f for f in preflight(pdfs["digital"], profile("digital"), book).findings
                   if f.code == "PRINT-010"]
     assert finding.severity == "warning"
-    assert finding.where.startswith("images/small.png (") and ":7, page 3)" in finding.where
+    assert (finding.path, finding.line) == (book.source, 7)
+    assert finding.message.startswith("images/small.png on page 3: ")
     assert "prints at 96 ppi (400 × 300 px over 106 × 79 mm)" in finding.message
     assert "it prints well up to 34 × 25 mm at 300 ppi" in finding.message
 
@@ -98,7 +99,8 @@ def fake_pdf(path, text_x=72.0, embedded=True):
 
 def test_a_font_that_is_not_embedded_is_an_error(tmp_path):
     report = preflight(fake_pdf(tmp_path / "f.pdf", embedded=False), profile("digital"))
-    assert [(f.code, f.where) for f in report.errors] == [("PRINT-001", "Helvetica")]
+    assert [(f.code, f.path, f.message.split(" is ")[0]) for f in report.errors] == [
+        ("PRINT-001", tmp_path / "f.pdf", "font Helvetica")]
 
 
 def test_text_past_the_trim_or_in_the_safe_zone(tmp_path):

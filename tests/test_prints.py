@@ -87,8 +87,8 @@ def test_press_preflight_finds_every_copy_sharp_enough(tmp_path, capsys):
     out = tmp_path / "out"
     build(manuscript, out, ("pdf",), profile="press")
     main(["check", "--print", "--profile", "press", str(manuscript), str(out / "test-press.pdf")])
-    report = capsys.readouterr().out
-    assert "preflight for 'press'" in report and "ppi" not in report
+    said = capsys.readouterr()
+    assert "preflight for 'press'" in said.out and "ppi" not in said.err
 
 
 def test_a_second_build_makes_no_copy_again(tmp_path):

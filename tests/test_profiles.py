@@ -167,7 +167,25 @@ def test_a_bad_profile_file_names_the_line(tmp_path):
     path.write_text("trim: A5\nbleed-edges: sideways\n")
     with pytest.raises(PamphleteerError) as caught:
         load_profile("mine", Styles.with_own(styles))
-    assert str(caught.value) == f"{path}:2: error: 'bleed-edges' must be 'all' or 'outer', not 'sideways'"
+    assert str(caught.value) == (f"{path}:2: error: 'bleed-edges' must be 'all' or 'outer', "
+                                 "not 'sideways' [PROFILE-006]")
+
+
+def test_every_mistake_in_a_profile_is_reported_at_once_with_its_line(tmp_path):
+    styles = tmp_path / "styles"
+    shutil.copytree(DEFAULT_STYLES, styles)
+    path = styles / "profiles" / "mine.yaml"
+    path.write_text("# my print shop\ndescription: mine\nbleeed: 3mm\ntrim: A5\n"
+                    "safe-zone: 5 millimetres\ncrop-marks: yes please\n"
+                    "output-intent: /nowhere/cmyk.icc\n")
+    with pytest.raises(PamphleteerError) as caught:
+        load_profile("mine", Styles.with_own(styles))
+    found = [(p.line, p.code, p.message) for p in caught.value.problems]
+    assert [(line, code) for line, code, _ in found] == [
+        (3, "PROFILE-004"), (5, "PROFILE-008"), (6, "PROFILE-007"), (7, "PROFILE-010")]
+    assert "unknown profile key 'bleeed' (did you mean 'bleed'?)" in found[0][2]
+    assert "'5 millimetres' is not a length" in found[1][2]
+    assert all(str(p).startswith(f"{path}:{p.line}: error: ") for p in caught.value.problems)
 
 
 def test_press_text_is_black_ink_only_with_no_links_or_interpolation(built):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -216,7 +217,8 @@ def test_a_book_failing_the_strict_checks_is_not_published(shelf, tmp_path):
     draw_image(tmp_path / "images" / "berries.jpg", size=(400, 260))
     result = make("publish", **{**variables, "MANUSCRIPT": failing})
     assert result.returncode != 0
-    assert "warning PRINT-010 images/berries.jpg" in result.stdout
+    assert re.search(r"rowan\.md:\d+:1: warning: images/berries\.jpg on page \d+: .* \[PRINT-010\]",
+                     result.stderr), result.stderr
     assert "not published: the checks above found problems" in result.stderr
     assert snapshot(root / "publish") == published
     assert not any(p.name.startswith(".") for p in (root / "publish").rglob("*"))  # no staging left

@@ -219,7 +219,7 @@ def html_of(book) -> str:
     return "".join(text_of(section) for section in book.sections)
 
 
-def test_a_list_straight_after_a_paragraph_line_is_a_list(tmp_path, capsys):
+def test_a_list_straight_after_a_paragraph_line_is_a_list(tmp_path, heard):
     body = ("Things to bring:\n- bread\n- cheese\n\nRules\n1. no dogs\n2. no smoking\n\n"
             # Lines that only look like items stay as they were: emphasis, a rule, code.
             "Some text\n*emphasis* at the start of a line.\n\nAbove\n- - -\nBelow\n\n"
@@ -230,10 +230,10 @@ def test_a_list_straight_after_a_paragraph_line_is_a_list(tmp_path, capsys):
     assert "<p>Some text\n<em>emphasis</em> at the start of a line.</p>" in html
     assert "<p>Above</p>\n<hr/>\n<p>Below</p>" in html
     assert "<pre><code>- not an item\n</code></pre>" in html
-    assert capsys.readouterr().err == ""
+    assert heard.found == []
 
 
-def test_nested_items_are_read_as_authors_write_them(tmp_path, capsys):
+def test_nested_items_are_read_as_authors_write_them(tmp_path, heard):
     for number, body in enumerate([
         "- fruit\n  - apple\n  - pear\n- bread\n",  # two spaces
         "- fruit\n    - apple\n    - pear\n- bread\n",  # four, as before
@@ -242,7 +242,7 @@ def test_nested_items_are_read_as_authors_write_them(tmp_path, capsys):
     ]):
         html = html_of(book_of(tmp_path / str(number), body))
         assert "<li>fruit<ul>\n<li>apple</li>\n<li>pear</li>\n</ul>\n</li>\n<li>bread</li>" in html, body
-    assert capsys.readouterr().err == ""
+    assert heard.found == []
 
 
 def test_a_paragraph_in_an_item_lines_up_with_its_text(tmp_path):
@@ -265,11 +265,12 @@ def test_a_paragraph_in_an_item_lines_up_with_its_text(tmp_path):
      "by 2 spaces to nest it, or line it up with that item",
      "<li>fruit<ul>\n<li>apple</li>\n</ul>\n</li>"),
 ])
-def test_a_list_line_whose_meaning_is_ambiguous_is_warned_about(tmp_path, capsys, body, line, words,
+def test_a_list_line_whose_meaning_is_ambiguous_is_warned_about(tmp_path, heard, body, line, words,
                                                                  kept):
     book = book_of(tmp_path, body)
     assert kept in html_of(book)
-    assert capsys.readouterr().err == f"{tmp_path / 'test.md'}:{line}: warning: {words}\n"
+    (warning,) = heard.found
+    assert str(warning).startswith(f"{tmp_path / 'test.md'}:{line}: warning: {words} [READ-04")
     with pytest.raises(PamphleteerError):
         read_book(tmp_path / "test.md", strict=True)
 
@@ -285,9 +286,9 @@ def test_a_change_to_the_reading_rules_reads_remembered_manuscripts_again(tmp_pa
     assert len(list((tmp_path / "cache" / "markdown").iterdir())) == 2
 
 
-def test_warnings_are_printed_in_line_order(tmp_path, capsys):
+def test_warnings_are_reported_in_line_order(tmp_path, heard):
     draw_image(tmp_path / "a.png", size=(50, 50))
     body = "![](a.png)\n\n## One\n\n#### Deep\n\nText.[^n]\n\n[^n]: A note.\n\n[^spare]: Unused.\n"
     book_of(tmp_path, body, front="title: T\nautor: Me")
-    lines = [int(line.split(":")[1]) for line in capsys.readouterr().err.splitlines()]
+    lines = [problem.line for problem in heard.found]
     assert lines == [3, 5, 9, 15]  # the key, the picture, the heading, the note

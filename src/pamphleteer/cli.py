@@ -1,4 +1,9 @@
-"""The command line: `pamphleteer build`, `booklet`, `check`, `publish` and `catalogue`."""
+"""The command line: `pamphleteer build`, `booklet`, `check`, `publish` and `catalogue`.
+
+The only place that prints and picks exit codes. Every stage's problems come here
+through the problem channel (`problems.collect`) and are printed on stderr as they
+come, `file:line:col: severity: message [CODE]`; what a command made goes to stdout.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .problems import PamphleteerError
+from .problems import PamphleteerError, Problem, collect
 from .support import timings
 
 
@@ -19,14 +24,15 @@ def main(argv: list[str] | None = None) -> int:
     # half-written temporary file is removed and every output stays as it was.
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        status = args.run(args)
+        with collect(listener=_print_problem):
+            status = args.run(args)
         timings.save()  # for the benchmark, when it asks
         return status
     except PamphleteerError as error:
         if args.debug:
             traceback.print_exc()
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            _print_problem(problem)
         return 1
     except KeyboardInterrupt:
         print("pamphleteer: interrupted; no output was changed", file=sys.stderr)
@@ -41,6 +47,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"pamphleteer: internal error: {type(error).__name__}: {error} "
                   "(run with --debug to see where; no output was changed)", file=sys.stderr)
         return 2
+
+
+def _print_problem(problem: Problem) -> None:
+    sys.stdout.flush()  # after what the command said before it, when both go to one terminal
+    print(problem, file=sys.stderr, flush=True)
+
+
+def _said(line: str) -> None:
+    print(line, flush=True)
 
 
 class _Terminated(BaseException):
@@ -71,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="a styles folder whose files come first (before the styles/ folder beside the "
                             "manuscript or above it, and pamphleteer's own)")
     build.add_argument("--strict", action="store_true",
-                       help="treat the manuscript's warnings as errors: build nothing")
+                       help="treat every warning as an error: write nothing")
     build.set_defaults(run=_build)
 
     booklet = commands.add_parser("booklet", help="impose a PDF two-up for folding and stapling")
@@ -131,7 +146,7 @@ def _build(args) -> int:
     styles = Styles.for_manuscript(args.manuscript, args.styles)
     result = build(args.manuscript, args.outdir, formats, styles, args.profile, args.strict)
     for path in result.outputs.values():
-        print(f"wrote {path}")
+        _said(f"wrote {path}")
     return 0
 
 
@@ -143,16 +158,18 @@ def _booklet(args) -> int:
     try:
         creep = parse_length(args.creep)
     except ValueError as exc:
-        raise fail(f"--creep: {exc}") from None
+        raise fail("BOOKLET-004", f"--creep: {exc}") from None
     target = args.output or args.pdf.with_name(f"{args.pdf.stem}-booklet.pdf")
-    print(f"wrote {make_booklet(args.pdf, target, args.sheet, creep)}")
+    _said(f"wrote {make_booklet(args.pdf, target, args.sheet, creep)}")
     return 0
 
 
 def _check(args) -> int:
-    from .check.files import check_files
+    """Each file's summary on stdout, as its check ends; what it found through the channel."""
+    from .check.files import check_reports
     from .pdf.profiles import DEFAULT_PROFILE, load_profile
     from .pipeline import choose_profile
+    from .problems import report_all
     from .read.manuscript import read_book
     from .support.styles import Styles
 
@@ -165,7 +182,12 @@ def _check(args) -> int:
         profile = (choose_profile(book, styles, args.profile) if book
                    else load_profile(args.profile or DEFAULT_PROFILE, styles))
     files = [p for p in args.files if p.suffix.lower() != ".md"]
-    return check_files(files, strict=args.strict, profile=profile, book=book)
+    failed = False
+    for report in check_reports(files, profile, book):
+        _said(f"{report.path}: {report.summary}")
+        report_all(report.findings)
+        failed |= report.fails(args.strict)
+    return 1 if failed else 0
 
 
 def _publish(args) -> int:
@@ -178,8 +200,8 @@ def _publish(args) -> int:
                           Styles.for_manuscript(manuscript, args.styles), args.profile, args.title,
                           catalogue_styles)
         state = "published" if outcome.written else "already published, the same files: nothing to do"
-        print(f"{outcome.folder}: {state}")
-    print(f"catalogue: {args.publish_dir / 'index.html'}, {args.publish_dir / 'opds.xml'}")
+        _said(f"{outcome.folder}: {state}")
+    _said(f"catalogue: {args.publish_dir / 'index.html'}, {args.publish_dir / 'opds.xml'}")
     return 0
 
 
@@ -189,5 +211,5 @@ def _catalogue(args) -> int:
 
     styles = Styles.for_folder(args.publish_dir, args.styles)
     for path in write_catalogue(args.publish_dir, args.title, styles):
-        print(f"wrote {path}")
+        _said(f"wrote {path}")
     return 0

@@ -5,6 +5,10 @@
 
 The PDF is laid out first: the EPUB marks where the print edition's pages
 begin, and those places come from the real layout.
+
+Warnings from every stage go through the problem channel (`problems.report`);
+the outputs are put in place together at the end, so that a build that fails,
+or that --strict fails for its warnings, changes none of them.
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ from .model import Book, PrintPages
 from .pdf.cover import make_cover
 from .pdf.pictures import warn_about_crops
 from .pdf.profiles import DEFAULT_PROFILE, PrintProfile, load_profile
+from .problems import Problem, StrictFailure, collect
 from .read.manuscript import read_book
 from .render.epub import render_epub, render_font_css
 from .render.templates import labels
 from .support.cache import Cache
 from .support.clock import build_time
+from .support.output import outputs_held
 from .support.styles import DEFAULTS, Styles
 from .support.timings import stage
 from .support.units import parse_trim
@@ -37,6 +43,7 @@ FORMATS = ("epub", "pdf")
 class BuildResult:
     book: Book
     outputs: dict[str, Path]  # "epub", "cover" (for stores), "pdf"
+    problems: list[Problem]  # the warnings of every stage, in the order they came
 
 
 def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
@@ -46,12 +53,21 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
     <stem>-<profile>.pdf. Without it, the manuscript's own choice (or digital)
     makes <stem>.pdf. The EPUB cites the pages of that own choice, whatever
     `profile` says, so that it is the same EPUB whichever PDF is asked for. `strict`:
-    the manuscript's warnings stop the build too. `styles`: by default the book's own
-    styles folder, then pamphleteer's (`Styles.for_manuscript`)."""
+    a warning from any stage fails the build too, and no output is written. `styles`: by
+    default the book's own styles folder, then pamphleteer's (`Styles.for_manuscript`)."""
     styles = styles or Styles.for_manuscript(Path(manuscript))
+    with collect() as found, outputs_held():
+        book, outputs = _build(Path(manuscript), outdir, formats, styles, profile, strict)
+        if strict and found.warnings:
+            raise StrictFailure(len(found.warnings))
+    return BuildResult(book, outputs, found.found)
+
+
+def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Styles,
+           profile: str | None, strict: bool) -> tuple[Book, dict[str, Path]]:
     cache = Cache(outdir / ".cache")
     with stage("read"):
-        book = read_book(Path(manuscript), strict, cache, styles)
+        book = read_book(manuscript, strict, cache, styles)
     edition = choose_profile(book, styles)
     outputs: dict[str, Path] = {}
     pages = None
@@ -70,7 +86,7 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
         cover = make_cover(book, styles, cache)
         outputs["epub"] = build_epub(book, outdir / f"{book.stem}.epub", styles, pages, cache, cover)
         outputs["cover"] = store_cover(book, cover, outdir / f"{book.stem}-cover.jpg")
-    return BuildResult(book, outputs)
+    return book, outputs
 
 
 def choose_profile(book: Book, styles: Styles, name: str | None = None) -> PrintProfile:
@@ -111,7 +127,7 @@ def build_epub(book: Book, path: Path, styles: Styles = DEFAULTS,
                cover_image: bytes | None = None) -> Path:
     """`pages`: where the print edition's pages begin, for the EPUB to mark them."""
     cache = cache or Cache(None)
-    cover = for_screens(cover_image or make_cover(book, styles, cache), cache)
+    cover = for_screens(cover_image or make_cover(book, styles, cache), cache, book.metadata.cover_image)
     with stage("pictures for screens"):
         images = for_screens_all([figure.source for figure in book.figures], cache)
     rendering = render_epub(book, cover_file_name(cover), styles, pages,

@@ -1,18 +1,29 @@
-"""Problems an author can act on, reported compiler-style.
+"""Problems an author can act on, reported compiler-style, and the one channel they go through.
 
-Every stage reports through these so that all messages look alike:
-``manuscript/x.md:42:7: error: image not found: images/x.jpg (did you mean ...?)``.
+Every stage reports through these, so that all messages look alike:
+``manuscript/x.md:42:7: error: image not found: images/x.jpg (did you mean ...?) [READ-026]``.
+The code at the end is stable: it names the kind of problem, whatever the message says.
+
+An error stops the work: the stage raises `PamphleteerError`, carrying every problem it
+found. A warning (or information) lets the work go on: the stage hands it to `report()`,
+which passes it to the innermost `collect()` open, and that one on to the one around it.
+The command line opens the outermost one, and is the only place that prints. Work done in
+another process (`support.cache.Cache.fill`) sends its problems back with its result.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
 @dataclass(frozen=True)
 class Problem:
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning" or "info"
+    code: str  # READ-012, PRINT-044, RSC-005 (EPUBCheck's own) ...: the same for the same kind
     message: str
     path: Path | None = None
     line: int | None = None
@@ -27,7 +38,16 @@ class Problem:
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        return f"{where}{self.severity}: {self.message}"
+        return f"{where}{self.severity}: {self.message}" + (f" [{self.code}]" if self.code else "")
+
+    def to_json(self) -> dict:
+        """As plain data, to be remembered in the build cache with the work that found it."""
+        return {"severity": self.severity, "code": self.code, "message": self.message,
+                "path": str(self.path) if self.path else None, "line": self.line, "column": self.column}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Problem:
+        return cls(**{**data, "path": Path(data["path"]) if data.get("path") else None})
 
 
 class PamphleteerError(Exception):
@@ -38,10 +58,95 @@ class PamphleteerError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def fail(message: str, path: Path | None = None, line: int | None = None,
+class StrictFailure(PamphleteerError):
+    """Warnings, which --strict (`strict=True`) counts as errors. They went through the
+    channel; this carries the one line that says why the command fails."""
+
+    def __init__(self, warnings: int):
+        super().__init__([Problem(
+            "error", "", f"--strict: the {counted(warnings, 'warning')} above "
+                         f"{'counts as an error' if warnings == 1 else 'count as errors'}; "
+                         "no file was written")])
+
+
+def fail(code: str, message: str, path: Path | None = None, line: int | None = None,
          column: int | None = None) -> PamphleteerError:
     """A one-problem error, for failures that stop the build at once."""
-    return PamphleteerError([Problem("error", message, path, line, column)])
+    return PamphleteerError([Problem("error", code, message, path, line, column)])
+
+
+# --- the channel ----------------------------------------------------------------
+
+@dataclass
+class Problems:
+    """The problems reported while a `collect()` is open, in the order they came."""
+
+    pass_on: Callable[[Problem], None] | None = None
+    found: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.found.append(problem)
+        if self.pass_on is not None:
+            self.pass_on(problem)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.found if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.found if p.severity == "warning"]
+
+
+_open: ContextVar[Problems | None] = ContextVar("pamphleteer_problems", default=None)
+
+
+@contextlib.contextmanager
+def collect(listener: Callable[[Problem], None] | None = None) -> Iterator[Problems]:
+    """Keep the problems reported inside, and pass each one on as it comes: to `listener`
+    if given, else to the collection around this one."""
+    around = _open.get()
+    problems = Problems(listener or (around.add if around is not None else None))
+    token = _open.set(problems)
+    try:
+        yield problems
+    finally:
+        _open.reset(token)
+
+
+@contextlib.contextmanager
+def captured() -> Iterator[Problems]:
+    """Keep the problems reported inside, passing none on: for work whose problems are
+    sent elsewhere (from a worker process) or remembered and reported with its result."""
+    with collect(listener=lambda problem: None) as problems:
+        yield problems
+
+
+@contextlib.contextmanager
+def about(path: Path | None) -> Iterator[None]:
+    """The problems reported inside that name no file are about `path`: for work that is
+    given bytes, and remembered by them, whatever file they came from."""
+    around = _open.get()
+
+    def named(problem: Problem) -> None:
+        if around is not None:
+            around.add(problem if problem.path or path is None else replace(problem, path=path))
+
+    with collect(listener=named):
+        yield
+
+
+def report(problem: Problem) -> None:
+    """A problem that does not stop the work. Outside any `collect()` nobody listens, and
+    it is dropped: a caller of the stages who wants to hear them opens one."""
+    problems = _open.get()
+    if problems is not None:
+        problems.add(problem)
+
+
+def report_all(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        report(problem)
 
 
 @dataclass
@@ -51,11 +156,12 @@ class Diagnostics:
     path: Path | None = None
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        self.problems.append(Problem("error", message, self.path, line, column))
+    def error(self, code: str, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.problems.append(Problem("error", code, message, self.path, line, column))
 
-    def warning(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        self.problems.append(Problem("warning", message, self.path, line, column))
+    def warning(self, code: str, message: str, line: int | None = None,
+                column: int | None = None) -> None:
+        self.problems.append(Problem("warning", code, message, self.path, line, column))
 
     @property
     def errors(self) -> list[Problem]:
@@ -65,9 +171,9 @@ class Diagnostics:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
-    def raise_if_errors(self, strict: bool = False) -> None:
-        """Stop on errors; with `strict`, on warnings too."""
-        if self.errors or (strict and self.warnings):
+    def raise_if_errors(self) -> None:
+        """Stop on errors, with every problem found (the warnings too, where they belong)."""
+        if self.errors:
             raise PamphleteerError(self.problems)
 
 

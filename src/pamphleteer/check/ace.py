@@ -9,8 +9,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..problems import counted
-from .findings import Finding, Report
+from ..problems import Problem, counted
+from .findings import Report
 
 ACE_VERSION = "1.4.6"
 
@@ -41,17 +41,18 @@ def check_ace(path: Path) -> Report | None:
                                 capture_output=True, text=True, env=env, timeout=600)
         report_file = Path(outdir) / "report.json"
         if not report_file.is_file():
-            return Report(path, "Ace could not run", [Finding(
-                "ACE-000", "error", str(path),
+            return Report(path, "Ace could not run", [Problem(
+                "error", "ACE-000",
                 f"Ace did not finish ({(result.stderr or result.stdout).strip()[:200]}); "
                 "reinstall it with make")])
         report = json.loads(report_file.read_text(encoding="utf-8"))
     findings = []
     for document in report.get("assertions", []):
-        where = document.get("earl:testSubject", {}).get("url", str(path))
+        where = document.get("earl:testSubject", {}).get("url")
         for assertion in document.get("assertions", []):
             test, outcome = assertion["earl:test"], assertion["earl:result"]
-            findings.append(Finding(f"ACE-{test.get('dct:title', '?')}", "error", where,
+            findings.append(Problem("error", f"ACE-{test.get('dct:title', '?')}",
+                                    f"{f'{where}: ' if where else ''}"
                                     f"{outcome.get('dct:description', '').strip()} "
                                     f"(impact: {test.get('earl:impact', '?')})"))
     return Report(path, f"Ace {ACE_VERSION}: {counted(len(findings), 'violation')}", findings)

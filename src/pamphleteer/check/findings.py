@@ -1,33 +1,32 @@
-"""What a check finds: a code, a severity, a place and a message that says what to
-change, in the manner of the Standard Ebooks tools; and a file's report."""
+"""A file's report: a summary line, and what the checks found, each a `Problem` with a
+code in the manner of the Standard Ebooks tools (PRINT-010, or EPUBCheck's own RSC-005)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: str  # "error", "warning" or "info"
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"  {self.severity} {self.code} {self.where}: {self.message}"
+from ..problems import Problem
 
 
 @dataclass
 class Report:
     path: Path
     summary: str
-    findings: list[Finding]
+    findings: list[Problem]
+
+    def __post_init__(self) -> None:
+        # What names no file of its own (a page, a font) is about the file checked.
+        self.findings = [f if f.path else replace(f, path=self.path) for f in self.findings]
 
     @property
-    def errors(self) -> list[Finding]:
+    def errors(self) -> list[Problem]:
         return [f for f in self.findings if f.severity == "error"]
 
     @property
-    def warnings(self) -> list[Finding]:
+    def warnings(self) -> list[Problem]:
         return [f for f in self.findings if f.severity == "warning"]
+
+    def fails(self, strict: bool = False) -> bool:
+        """Whether the file fails its check: on errors; with `strict`, on warnings too."""
+        return bool(self.errors) or (strict and bool(self.warnings))

@@ -8,8 +8,8 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from ..problems import counted
-from .findings import Finding, Report
+from ..problems import Problem, counted
+from .findings import Report
 
 MM_PER_POINT = 25.4 / 72
 
@@ -20,7 +20,7 @@ def check_pdf(path: Path) -> Report:
         pages = reader.pages
         count = len(pages)
     except (PdfReadError, OSError, ValueError) as exc:
-        return Report(path, "unreadable", [Finding("PDF-000", "error", str(path),
+        return Report(path, "unreadable", [Problem("error", "PDF-000",
                                                    f"not a readable PDF ({exc}); rebuild it")])
     findings = _font_findings(reader) + _metadata_findings(reader) + _page_findings(reader)
     width, height = _trim_size(pages[0]) if count else (0, 0)
@@ -63,30 +63,30 @@ def font_is_embedded(font) -> bool:
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
-def _font_findings(reader: PdfReader) -> list[Finding]:
-    return [Finding("PDF-001", "error", name,
-                    "font is not embedded: printers will substitute it; install the font "
-                    "and rebuild")
+def _font_findings(reader: PdfReader) -> list[Problem]:
+    return [Problem("error", "PDF-001",
+                    f"font {name.lstrip('/')} is not embedded: printers will substitute it; install "
+                    "the font and rebuild")
             for name, font in pdf_fonts(reader).items() if not font_is_embedded(font)]
 
 
-def _metadata_findings(reader: PdfReader) -> list[Finding]:
+def _metadata_findings(reader: PdfReader) -> list[Problem]:
     info = reader.metadata or {}
     findings = []
     if not info.get("/Title"):
-        findings.append(Finding("PDF-002", "warning", "metadata",
+        findings.append(Problem("warning", "PDF-002",
                                 "the PDF has no title: set 'title' in the front matter"))
     if not reader.outline:
-        findings.append(Finding("PDF-003", "info", "bookmarks",
+        findings.append(Problem("info", "PDF-003",
                                 "the PDF has no bookmarks: give the manuscript headings"))
     return findings
 
 
-def _page_findings(reader: PdfReader) -> list[Finding]:
+def _page_findings(reader: PdfReader) -> list[Problem]:
     sizes = {_trim_size(page) for page in reader.pages}
     if len(sizes) > 1:
-        return [Finding("PDF-004", "error", "pages",
+        return [Problem("error", "PDF-004",
                         f"pages have {len(sizes)} different sizes: a printer needs one trim size")]
     if not reader.pages:
-        return [Finding("PDF-005", "error", "pages", "the PDF has no pages")]
+        return [Problem("error", "PDF-005", "the PDF has no pages")]
     return []

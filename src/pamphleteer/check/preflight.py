@@ -2,13 +2,13 @@
 
 Run on a built PDF for one print profile; given the Book too, findings about
 pictures name the image file and its manuscript line (found by the page each
-figure's id is on, since the PDF may hold a smaller copy of the file). Every
-finding has a code, a place and a fix.
+figure's id is on, since the PDF may hold a smaller copy of the file): their
+problems point there, where the fix is. Every finding has a code, a place and a fix.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pdfplumber
@@ -18,14 +18,28 @@ from pypdf import PdfReader
 from ..model import Book, Figure
 from ..pdf.pictures import CROP_CODE, crop_fix, crop_words
 from ..pdf.profiles import PrintProfile
-from ..problems import counted, display_path
+from ..problems import Problem, counted
 from ..support.images import SVG_TYPE
-from .findings import Finding, Report
+from .findings import Report
 from .pdf import font_is_embedded, pdf_fonts
 
 MM = 72 / 25.4  # points per millimetre
 GOOD_PPI = 300
 TOLERANCE = 0.25  # points: rounding in page boxes and glyph boxes
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a finding is about, in words ('images/x.jpg on page 7', 'page 7'), and the file
+    and line to fix it in, when that is not the PDF itself (a picture's manuscript line)."""
+
+    words: str
+    path: Path | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def finding(self, severity: str, code: str, message: str) -> Problem:
+        return Problem(severity, code, f"{self.words}: {message}", self.path, self.line, self.column)
 
 
 def preflight(pdf: Path, profile: PrintProfile, book: Book | None = None) -> Report:
@@ -45,26 +59,26 @@ def preflight(pdf: Path, profile: PrintProfile, book: Book | None = None) -> Rep
     return Report(pdf, summary, findings)
 
 
-def _accept(findings: list[Finding], accepted: tuple[str, ...]) -> list[Finding]:
+def _accept(findings: list[Problem], accepted: tuple[str, ...]) -> list[Problem]:
     """A warning the front matter accepts is still shown, as information: it fails no check."""
     return [replace(f, severity="info", message=f"{f.message} (accepted: 'accept' under 'print')")
             if f.severity == "warning" and f.code in accepted else f for f in findings]
 
 
-def _fonts_findings(reader: PdfReader, profile: PrintProfile) -> list[Finding]:
+def _fonts_findings(reader: PdfReader, profile: PrintProfile) -> list[Problem]:
     findings = []
     for name, font in pdf_fonts(reader).items():
         if not font_is_embedded(font):
-            findings.append(Finding("PRINT-001", "error", name.lstrip("/"),
-                                    "font is not embedded: install it and rebuild"))
+            findings.append(Problem("error", "PRINT-001", f"font {name.lstrip('/')} is not embedded: "
+                                    "install it and rebuild"))
         elif profile.full_fonts and "+" in name:
-            findings.append(Finding("PRINT-002", "error", name.lstrip("/"),
-                                    f"font is only partly embedded; '{profile.name}' needs whole "
-                                    "fonts: set 'full-fonts: true' in its profile and rebuild"))
+            findings.append(Problem("error", "PRINT-002", f"font {name.lstrip('/')} is only partly "
+                                    f"embedded; '{profile.name}' needs whole fonts: set "
+                                    "'full-fonts: true' in its profile and rebuild"))
     return findings
 
 
-def _box_findings(reader: PdfReader, profile: PrintProfile) -> list[Finding]:
+def _box_findings(reader: PdfReader, profile: PrintProfile) -> list[Problem]:
     trim_w, trim_h, bleed = profile.trim.width * MM, profile.trim.height * MM, profile.bleed * MM
     for number, page in enumerate(reader.pages, start=1):
         trim = [float(v) for v in page.trimbox]
@@ -86,31 +100,31 @@ def _box_findings(reader: PdfReader, profile: PrintProfile) -> list[Finding]:
                 and media[2] >= bleed_box[2] - TOLERANCE and media[3] >= bleed_box[3] - TOLERANCE):
             problems.append("its MediaBox does not contain the bleed")
         if problems:
-            return [Finding("PRINT-030", "error", f"page {number}",
-                            "; ".join(problems) + f": rebuild with --profile {profile.name}")]
+            return [Place(f"page {number}").finding(
+                "error", "PRINT-030", "; ".join(problems) + f": rebuild with --profile {profile.name}")]
     return []
 
 
-def _page_count_findings(count: int, profile: PrintProfile) -> list[Finding]:
+def _page_count_findings(count: int, profile: PrintProfile) -> list[Problem]:
     findings = []
     if count < profile.min_pages:
-        findings.append(Finding("PRINT-031", "error", "pages",
+        findings.append(Problem("error", "PRINT-031",
                                 f"{counted(count, 'page')}, fewer than the {profile.min_pages} that "
                                 f"'{profile.name}' prints: add text, or choose another profile"))
     if profile.binding == "saddle-stitch" and count % 4:
         blanks = -count % 4
-        findings.append(Finding("PRINT-032", "warning", "pages",
+        findings.append(Problem("warning", "PRINT-032",
                                 f"{counted(count, 'page')} is not a multiple of 4: a folded booklet will get "
                                 f"{counted(blanks, 'blank page')} before the back cover; "
                                 "shorten or lengthen the text to avoid them"))
     elif profile.binding == "perfect" and count % 2:
-        findings.append(Finding("PRINT-033", "warning", "pages",
+        findings.append(Problem("warning", "PRINT-033",
                                 f"{counted(count, 'page')} is odd: the printer will add a blank last page"))
     return findings
 
 
 def _image_findings(document, profile: PrintProfile, book: Book | None,
-                    placed: dict[int, list[Figure]]) -> list[Finding]:
+                    placed: dict[int, list[Figure]]) -> list[Problem]:
     findings = []
     seen = set()
     for number, page in enumerate(document.pages, start=1):
@@ -127,9 +141,8 @@ def _image_findings(document, profile: PrintProfile, book: Book | None,
             seen.add(key)
             error = profile.error_below_ppi is not None and ppi < profile.error_below_ppi
             largest = f"{pixels_w / GOOD_PPI * 25.4:.0f} × {pixels_h / GOOD_PPI * 25.4:.0f} mm"
-            findings.append(Finding(
-                "PRINT-010", "error" if error else "warning",
-                _picture_where(book, placed, number, images, index),
+            findings.append(_picture_place(book, placed, number, images, index).finding(
+                "error" if error else "warning", "PRINT-010",
                 f"prints at {ppi:.0f} ppi ({pixels_w} × {pixels_h} px over "
                 f"{inches_w * 25.4:.0f} × {inches_h * 25.4:.0f} mm); it prints well up to "
                 f"{largest} at {GOOD_PPI} ppi: use a larger original or show it smaller"))
@@ -137,7 +150,7 @@ def _image_findings(document, profile: PrintProfile, book: Book | None,
 
 
 def _placement_findings(document, reader: PdfReader, profile: PrintProfile, book: Book | None,
-                        placed: dict[int, list[Figure]]) -> list[Finding]:
+                        placed: dict[int, list[Figure]]) -> list[Problem]:
     """Text in the bleed is cut off; text in the safe zone may be."""
     findings = []
     safe = profile.safe_zone * MM
@@ -155,18 +168,18 @@ def _placement_findings(document, reader: PdfReader, profile: PrintProfile, book
                 worst = (inset, char["text"])
         findings += _picture_placement(page, pdf_page, number, profile, book, placed)
         if worst and worst[0] < -TOLERANCE:
-            findings.append(Finding("PRINT-040", "error", f"page {number}",
-                                    f"text ('{worst[1]}') runs past the trim into the bleed, where it "
-                                    "is cut off: widen the page margins in the profile"))
+            findings.append(Place(f"page {number}").finding(
+                "error", "PRINT-040", f"text ('{worst[1]}') runs past the trim into the bleed, where "
+                "it is cut off: widen the page margins in the profile"))
         elif worst and worst[0] < safe - TOLERANCE:
-            findings.append(Finding("PRINT-041", "warning", f"page {number}",
-                                    f"text ('{worst[1]}') is {worst[0] / MM:.1f} mm from the trim, "
-                                    f"inside the {profile.safe_zone:.1f} mm safe zone: widen the margins"))
+            findings.append(Place(f"page {number}").finding(
+                "warning", "PRINT-041", f"text ('{worst[1]}') is {worst[0] / MM:.1f} mm from the "
+                f"trim, inside the {profile.safe_zone:.1f} mm safe zone: widen the margins"))
     return findings
 
 
 def _picture_placement(page, pdf_page, number: int, profile: PrintProfile, book: Book | None,
-                       placed: dict[int, list[Figure]]) -> list[Finding]:
+                       placed: dict[int, list[Figure]]) -> list[Problem]:
     """A picture may cross the trim only to fill the whole bleed (a full-bleed page), and
     should not lose much more than the bleed doing so."""
     findings = []
@@ -181,15 +194,15 @@ def _picture_placement(page, pdf_page, number: int, profile: PrintProfile, book:
         inset = min(x0 - left, right - x1, top - y1, y0 - bottom)
         full_bleed = (x0 <= bleed[0] + TOLERANCE and y0 <= bleed[1] + TOLERANCE
                       and x1 >= bleed[2] - TOLERANCE and y1 >= bleed[3] - TOLERANCE)
-        where = _picture_where(book, placed, number, images, index)
+        where = _picture_place(book, placed, number, images, index)
         if inset < -TOLERANCE and not full_bleed:
-            findings.append(Finding("PRINT-042", "error", where,
-                                    "a picture crosses the trim without filling the bleed: the "
-                                    "cut will leave a sliver; mark it {.bleed} or make it smaller"))
+            findings.append(where.finding("error", "PRINT-042",
+                                          "a picture crosses the trim without filling the bleed: the "
+                                          "cut will leave a sliver; mark it {.bleed} or make it smaller"))
         elif 0 <= inset < safe - TOLERANCE and not full_bleed:
-            findings.append(Finding("PRINT-043", "warning", where,
-                                    f"a picture is {inset / MM:.1f} mm from the trim, inside the "
-                                    "safe zone: make it smaller or widen the margins"))
+            findings.append(where.finding("warning", "PRINT-043",
+                                          f"a picture is {inset / MM:.1f} mm from the trim, inside the "
+                                          "safe zone: make it smaller or widen the margins"))
         elif full_bleed and x1 > x0 and y1 > y0:
             # What lies outside the trim is cut off: the bleed, and whatever else the
             # picture was scaled past the page by to cover it.
@@ -198,23 +211,22 @@ def _picture_placement(page, pdf_page, number: int, profile: PrintProfile, book:
             words = crop_words(cut)
             if words:
                 box = (profile.trim.width + 2 * profile.bleed, profile.trim.height + 2 * profile.bleed)
-                findings.append(Finding(CROP_CODE, "warning", where,
-                                        f"{words}; {crop_fix(box)}, or print it as a normal figure"))
+                findings.append(where.finding("warning", CROP_CODE,
+                                              f"{words}; {crop_fix(box)}, or print it as a normal figure"))
     return findings
 
 
-def _drawing_findings(book: Book | None) -> list[Finding]:
+def _drawing_findings(book: Book | None) -> list[Problem]:
     """SVG drawings keep their RGB colours (WeasyPrint draws them as they are)."""
     if book is None:
         return []
-    return [Finding("PRINT-021", "warning",
-                    f"{f.href} ({display_path(book.source)}{f':{f.line}' if f.line else ''})",
-                    "a drawing in RGB colours in a CMYK book: the printer converts them; give it "
-                    "CMYK colours, or accept the conversion")
+    return [Place(f.href, book.source, f.line, f.column).finding(
+                "warning", "PRINT-021", "a drawing in RGB colours in a CMYK book: the printer "
+                "converts them; give it CMYK colours, or accept the conversion")
             for f in book.figures if f.media_type == "image/svg+xml"]
 
 
-def _colour_findings(document, book: Book | None, placed: dict[int, list[Figure]]) -> list[Finding]:
+def _colour_findings(document, book: Book | None, placed: dict[int, list[Figure]]) -> list[Problem]:
     """A CMYK press converts RGB itself, and not always as the author expects."""
     findings = []
     for number, page in enumerate(document.pages, start=1):
@@ -222,8 +234,8 @@ def _colour_findings(document, book: Book | None, placed: dict[int, list[Figure]
         for index, image in enumerate(images):
             space = str(image.get("colorspace"))
             if "RGB" in space or "ICCBased" in space:
-                findings.append(Finding(
-                    "PRINT-020", "warning", _picture_where(book, placed, number, images, index),
+                findings.append(_picture_place(book, placed, number, images, index).finding(
+                    "warning", "PRINT-020",
                     "an RGB picture in a CMYK book: the printer converts it, and colours may "
                     "shift; convert it to CMYK yourself if colour matters"))
     return findings
@@ -243,10 +255,10 @@ def _figures_by_page(reader: PdfReader, book: Book | None) -> dict[int, list[Fig
     return placed
 
 
-def _picture_where(book: Book | None, placed: dict[int, list[Figure]], number: int,
-                   images: list[dict], index: int) -> str:
+def _picture_place(book: Book | None, placed: dict[int, list[Figure]], number: int,
+                   images: list[dict], index: int) -> Place:
     """Where the index-th picture placed on page `number` comes from, for a finding."""
-    return _where(book, _figure_for(book, placed.get(number, []), images, index), number)
+    return _place(book, _figure_for(book, placed.get(number, []), images, index), number)
 
 
 def _figure_for(book: Book | None, on_page: list[Figure], images: list[dict],
@@ -271,12 +283,11 @@ def _figure_for(book: Book | None, on_page: list[Figure], images: list[dict],
     return None
 
 
-def _where(book: Book | None, figure: Figure | str | None, page: int) -> str:
-    """'images/x.jpg (manuscript/x.md:42, page 7)', or just 'page 7'."""
+def _place(book: Book | None, figure: Figure | str | None, page: int) -> Place:
+    """'images/x.jpg on page 7' at the manuscript's line that places it; the cover image
+    on page 1, the cover image itself; or just 'page 7' of the PDF."""
     if book is None or figure is None:
-        return f"page {page}"
+        return Place(f"page {page}")
     if figure == "cover":
-        cover = book.metadata.cover_image
-        return f"cover image {cover.name} ({display_path(book.source)}, front matter, page {page})"
-    line = f":{figure.line}" if figure.line else ""
-    return f"{figure.href} ({display_path(book.source)}{line}, page {page})"
+        return Place(f"the cover image on page {page}", book.metadata.cover_image)
+    return Place(f"{figure.href} on page {page}", book.source, figure.line, figure.column)

@@ -58,7 +58,7 @@ def _face(book: Book, family: str, weight: int, style: str, characters: str) -> 
     font = TTFont(str(path), recalcTimestamp=False)  # no clock in the bytes
     fs_type = font["OS/2"].fsType if "OS/2" in font else 0
     if fs_type & 0x000F == RESTRICTED:
-        raise fail(f"the font {path.name} may not be embedded (its licence says so): "
+        raise fail("EPUB-001", f"the font {path.name} may not be embedded (its licence says so): "
                    "remove 'epub-fonts' or choose another family in styles/epub/fonts.yaml",
                    book.source)
     if not fs_type & NO_SUBSETTING:
@@ -87,10 +87,10 @@ def _find(book: Book, family: str, weight: int, style: str) -> Path:
         found = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", pattern],
                                capture_output=True, text=True, check=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
-        raise fail("fc-match (fontconfig) is needed to embed fonts: install fontconfig",
+        raise fail("EPUB-002", "fc-match (fontconfig) is needed to embed fonts: install fontconfig",
                    book.source) from None
     families, _, file = found.partition("\n")
     if family.lower() not in families.lower().split(","):
-        raise fail(f"the font '{family}' is not installed (fontconfig offers {families.split(',')[0]}): "
-                   "install it or change styles/epub/fonts.yaml", book.source)
+        raise fail("EPUB-003", f"the font '{family}' is not installed (fontconfig offers "
+                   f"{families.split(',')[0]}): install it or change styles/epub/fonts.yaml", book.source)
     return Path(file)

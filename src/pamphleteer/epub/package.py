@@ -21,7 +21,7 @@ from ..model import Book, PrintPages
 from ..render.contents import TocEntry, table_of_contents
 from ..render.epub import Document, EpubRendering, section_file
 from ..support.clock import build_time
-from ..support.output import write_atomically
+from ..support.output import write_output
 from .accessibility import Accessibility, describe
 from .fonts import EmbeddedFont
 from .pictures import ScreenImage
@@ -45,7 +45,7 @@ def write_epub(book: Book, rendering: EpubRendering, cover: ScreenImage,
                for name, data in _Collector.entries_of(package, build_time(book))]
     if fonts:  # Apple Books ignores a book's fonts unless this file says to use them
         entries.insert(1, ("META-INF/com.apple.ibooks.display-options.xml", APPLE_DISPLAY_OPTIONS))
-    return write_atomically(path, _zip(entries, build_time(book)))
+    return write_output(path, _zip(entries, build_time(book)))
 
 
 def _package(book: Book, rendering: EpubRendering, cover: ScreenImage,

@@ -13,7 +13,9 @@ has no business in a book. So each raster picture is copied
 
 SVG drawings go in as they are. Results are cached by the source's bytes, so an
 unchanged picture costs nothing on the next build; the pictures that are not in
-the cache are prepared side by side, one process per processor core.
+the cache are prepared side by side, one process per processor core. A copy's
+problems are found without its file name (the same bytes may be two files):
+each use names its own file.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps
 
+from ..problems import Problem, about, report
 from ..support.cache import Cache, cache_key
 
 MAX_PIXELS = 4_000_000  # Apple Books
@@ -46,16 +49,14 @@ class ScreenImage:
         return {"image/jpeg": ".jpg", "image/png": ".png", "image/svg+xml": ".svg"}[self.media_type]
 
 
-def for_screens(source: Path | bytes, cache: Cache) -> ScreenImage:
-    """The EPUB's copy of an image file (a Path) or of image bytes."""
+def for_screens(source: Path | bytes, cache: Cache, named: Path | None = None) -> ScreenImage:
+    """The EPUB's copy of an image file (a Path) or of image bytes (from the file
+    `named`, if from one)."""
     if isinstance(source, Path) and source.suffix.lower() == ".svg":
         return ScreenImage(source.read_bytes(), "image/svg+xml")
     data = source.read_bytes() if isinstance(source, Path) else source
-    key = cache_key(RECIPE, data)
-    cached = cache.get("images", key)
-    if cached is None:
-        cached = _prepare(data)
-        cache.put("images", key, cached)
+    with about(source if isinstance(source, Path) else named):
+        cached = cache.remember("images", cache_key(RECIPE, data), lambda: _prepare(data))
     return ScreenImage(cached, "image/png" if cached.startswith(b"\x89PNG") else "image/jpeg")
 
 
@@ -120,7 +121,9 @@ def _cmyk_to_srgb(picture: Image.Image, icc: bytes | None) -> Image.Image:
             return ImageCms.profileToProfile(picture, source, ImageCms.createProfile("sRGB"),
                                              outputMode="RGB")
         except (OSError, ImageCms.PyCMSError):
-            pass  # a broken profile: fall back to the plain conversion
+            report(Problem("warning", "EPUB-010", "the picture's colour profile is damaged: its CMYK "
+                           "colours are converted for screens without it, and may look wrong; save it "
+                           "again from your image editor, or as RGB"))
     return picture.convert("RGB")
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
 from ..model import COVER_HEIGHT, COVER_WIDTH, Book
-from ..problems import Problem
+from ..problems import Problem, report
 from ..support.images import jpeg_bytes
-from ..support.output import write_atomically
+from ..support.output import write_output
 
 MIN_STORE_WIDTH = 1400  # Apple's minimum; a smaller cover is blurred by scaling up
 
@@ -29,17 +28,16 @@ def store_cover(book: Book, cover: bytes, path: Path) -> Path:
         _warn_about_cover(book, image.size)
         image = ImageOps.pad(image, (COVER_WIDTH, COVER_HEIGHT), Image.Resampling.LANCZOS,
                              color=image.getpixel((0, 0)))
-    return write_atomically(path, jpeg_bytes(image))
+    return write_output(path, jpeg_bytes(image))
 
 
 def _warn_about_cover(book: Book, size: tuple[int, int]) -> None:
     width, height = size
     where = book.metadata.cover_image or book.source
     if width < MIN_STORE_WIDTH:
-        print(Problem("warning", f"the cover is {width} × {height} px: stores ask for "
-                                 f"{COVER_WIDTH} × {COVER_HEIGHT}, and a smaller one looks blurred",
-                      where), file=sys.stderr)
+        report(Problem("warning", "COVER-003", f"the cover is {width} × {height} px: stores ask for "
+                       f"{COVER_WIDTH} × {COVER_HEIGHT}, and a smaller one looks blurred", where))
     if abs(height / width - COVER_HEIGHT / COVER_WIDTH) > RATIO_TOLERANCE * COVER_HEIGHT / COVER_WIDTH:
-        print(Problem("warning", f"the cover is {width} × {height} px, not 5:8 like the "
-                                 f"{COVER_WIDTH} × {COVER_HEIGHT} stores ask for: the store copy "
-                                 "gets bands at its edges", where), file=sys.stderr)
+        report(Problem("warning", "COVER-004", f"the cover is {width} × {height} px, not 5:8 like "
+                       f"the {COVER_WIDTH} × {COVER_HEIGHT} stores ask for: the store copy gets "
+                       "bands at its edges", where))

@@ -71,16 +71,17 @@ def make_booklet(source: Path, target: Path, sheet: str | None = None, creep_mm:
     try:
         document = pikepdf.open(source)
     except (pikepdf.PdfError, OSError) as exc:
-        raise fail(f"cannot read the PDF to impose: {exc}; build it first (make pdf)", source) from None
+        raise fail("BOOKLET-001", f"cannot read the PDF to impose: {exc}; build it first (make pdf)",
+                   source) from None
     with document:
         pages = list(document.pages)
         if not pages:
-            raise fail("the PDF has no pages to impose", source)
+            raise fail("BOOKLET-002", "the PDF has no pages to impose", source)
         trim = [float(v) for v in pages[0].trimbox]
         trim_w, trim_h = trim[2] - trim[0], trim[3] - trim[1]
         name = sheet or sheet_for(trim_w / POINTS_PER_MM)
         if name not in SHEETS:
-            raise fail(f"unknown sheet '{name}': use {' or '.join(SHEETS)}")
+            raise fail("BOOKLET-003", f"unknown sheet '{name}': use {' or '.join(SHEETS)}")
         output = pikepdf.new()
         forms = [_page_as_form(output, page) for page in pages]
         width, height = (v * POINTS_PER_MM for v in SHEETS[name])

@@ -23,7 +23,7 @@ RECIPE = "cover-v2"
 
 def make_cover(book: Book, styles: Styles, cache: Cache | None = None) -> bytes:
     """The cover as image bytes (JPEG or PNG): the manuscript's, or one drawn for it
-    (remembered in `cache`: drawing it means starting WeasyPrint)."""
+    (remembered in `cache`: drawing it means starting WeasyPrint; its warnings too)."""
     given = book.metadata.cover_image
     if given is not None:
         return given.read_bytes()
@@ -31,11 +31,7 @@ def make_cover(book: Book, styles: Styles, cache: Cache | None = None) -> bytes:
     html = render_cover(book, styles)
     # The files of styles/cover/ the cover is drawn with: the book's own copies, and ours.
     key = cache_key(RECIPE, html, *(path.read_bytes() for path in styles.files("cover").values()))
-    drawn = cache.get("covers", key)
-    if drawn is None:
-        drawn = _raster(cover_pdf(book, styles))
-        cache.put("covers", key, drawn)
-    return drawn
+    return cache.remember("covers", key, lambda: _raster(cover_pdf(book, styles)))
 
 
 def cover_pdf(book: Book, styles: Styles) -> bytes:

@@ -20,12 +20,11 @@ hyphenates it in the book's language.
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Book
-from ..problems import Problem
+from ..problems import Problem, report
 from ..render.cover import render_cover
 from ..support.styles import Styles
 from .internals import boxes, is_inline, is_line, is_text, page_box
@@ -181,14 +180,14 @@ def _warn_unfitted(book: Book, layout: CoverLayout) -> None:
     own_cover = "or give the book a cover of its own ('cover: FILE' in the front matter)"
     for name, text in layout.texts.items():
         if text.too_wide:
-            print(Problem("warning", f"the {name} runs out of its place on the generated cover even at "
-                                     f"{MIN_SCALE:.0%} of its size: shorten it, {own_cover}",
-                          book.source), file=sys.stderr)
+            report(Problem("warning", "COVER-001", f"the {name} runs out of its place on the generated "
+                           f"cover even at {MIN_SCALE:.0%} of its size: shorten it, {own_cover}",
+                           book.source))
     if layout.crowded:
         names = " and ".join(", ".join(layout.texts).rsplit(", ", 1))
-        print(Problem("warning", f"the generated cover has no room for {names} even at {MIN_SCALE:.0%} of "
-                                 f"their size: they overlap; shorten them, {own_cover}",
-                      book.source), file=sys.stderr)
+        report(Problem("warning", "COVER-002", f"the generated cover has no room for {names} even at "
+                       f"{MIN_SCALE:.0%} of their size: they overlap; shorten them, {own_cover}",
+                       book.source))
 
 
 def _lay_out(html: str, styles: Styles) -> Document:

@@ -19,9 +19,10 @@ one document at the end. Three things follow:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..model import Book, PageStart, PrintPages
+from ..problems import Problem, report
 from ..render.print import PrintPiece, print_pieces, render_print
 from ..support import timings
 from ..support.cache import Cache, cache_key, files_digest
@@ -32,7 +33,7 @@ from .pictures import for_print
 from .profiles import PrintProfile
 
 PLACEHOLDER = "000"  # the contents' numbers before they are known: as wide as most
-RECIPE = "layout-v2"  # change it when what is remembered changes: the cache then starts afresh
+RECIPE = "layout-v3"  # change it when what is remembered changes: the cache then starts afresh
 
 
 @dataclass
@@ -44,6 +45,9 @@ class PieceLayout:
     firsts: list[PageStart | None]  # what each of its pages begins with
     totals: dict[str, int]  # atoms in each of its parts
     anchors: dict[str, int]  # id -> its page, counted from the piece's first
+    # (note number, page of its call, counted from the piece's first) of each note printed
+    # a page after its call: remembered, so that a rebuild from the cache warns again
+    late_notes: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -52,13 +56,14 @@ class PieceLayout:
     def to_json(self) -> bytes:
         firsts = [[f.part, f.offset, f.figure] if f else None for f in self.firsts]
         return json.dumps({"html": self.html, "firsts": firsts, "totals": self.totals,
-                           "anchors": self.anchors}).encode("utf-8")
+                           "anchors": self.anchors, "late_notes": self.late_notes}).encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes) -> PieceLayout:
         value = json.loads(data)
         firsts = [PageStart(str(n), *f) if f else None for n, f in enumerate(value["firsts"], start=1)]
-        return cls(value["html"], firsts, value["totals"], value["anchors"])
+        return cls(value["html"], firsts, value["totals"], value["anchors"],
+                   [(number, page) for number, page in value["late_notes"]])
 
 
 def lay_out_book(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
@@ -67,8 +72,21 @@ def lay_out_book(book: Book, styles: Styles, profile: PrintProfile, created: str
     begin (`source` names the edition)."""
     context = _Context(book, styles, profile, created, cache, documents=True)
     pieces = _lay_out_pieces(context)
+    _report_late_notes(book, [layout for layout, _ in pieces])
     document = pieces[0][1].copy([page for _, piece in pieces for page in piece.pages])
     return document, _pages(pieces, source)
+
+
+def _report_late_notes(book: Book, layouts: list[PieceLayout]) -> None:
+    """Warn of each note the corrections could not keep on its call's page, once the
+    pieces are on their final pages (the page numbers may change while the contents grow)."""
+    pages_before = 0
+    for layout in layouts:
+        for number, call_page in layout.late_notes:
+            report(Problem("warning", "LAYOUT-002", f"note {number} is printed a page after its call "
+                           f"on page {pages_before + call_page}; shorten the note or the paragraph "
+                           "around it", book.source))
+        pages_before += layout.pages
 
 
 def print_pages(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
@@ -180,15 +198,15 @@ class _Context:
         with stage("lay out"):
             result = lay_out_piece(self.print_styles, html, Placement(first_page, last))
         timings.count("pieces laid out afresh")
-        layout = _remember(result.html, result.document)
+        layout = _remember(result.html, result.document, result.late_notes)
         self.cache.put("layout", key, layout.to_json())
         return layout, result.document
 
 
-def _remember(html: str, document) -> PieceLayout:
+def _remember(html: str, document, late_notes: list[tuple[int, int]]) -> PieceLayout:
     firsts, totals = page_firsts(document)
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             anchors.setdefault(anchor, number)
-    return PieceLayout(html, firsts, totals, anchors)
+    return PieceLayout(html, firsts, totals, anchors, late_notes)

@@ -23,13 +23,12 @@ from __future__ import annotations
 import io
 import json
 import math
-import sys
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
 from ..model import Book
-from ..problems import Problem
+from ..problems import Problem, report_all
 from ..support.cache import Cache, cache_key
 from .profiles import PrintProfile
 
@@ -104,12 +103,10 @@ def _scaled_copy(job: bytes) -> bytes:
 
 
 def warn_about_crops(book: Book, profile: PrintProfile) -> None:
-    """Tell the author, on stderr, of each full-bleed picture that filling the page cuts
-    more than CROP_LIMIT off, unless the front matter accepts it."""
-    if CROP_CODE in book.metadata.print_accept:
-        return
-    for problem in crop_problems(book, profile):
-        print(problem, file=sys.stderr)
+    """Tell the author of each full-bleed picture that filling the page cuts more than
+    CROP_LIMIT off, unless the front matter accepts it."""
+    if CROP_CODE not in book.metadata.print_accept:
+        report_all(crop_problems(book, profile))
 
 
 def crop_problems(book: Book, profile: PrintProfile) -> list[Problem]:
@@ -121,13 +118,13 @@ def crop_problems(book: Book, profile: PrintProfile) -> list[Problem]:
         size = (figure.width, figure.height) if svg else upright_size(figure.source)
         words = crop_words(cut_off(size, box, trim))
         if words:
-            problems.append(Problem("warning", f"the full-bleed picture {figure.href} is {words}; "
+            problems.append(Problem("warning", CROP_CODE, f"the full-bleed picture {figure.href} is {words}; "
                                     f"{crop_fix(box)}, or drop {{.bleed}} to print it whole",
                                     book.source, figure.line, figure.column))
     cover = book.metadata.cover_image
     words = crop_words(cut_off(upright_size(cover), box, trim)) if cover and profile.cover_page else None
     if words:
-        problems.append(Problem("warning", f"the cover page's picture is {words}; {crop_fix(box)}",
+        problems.append(Problem("warning", CROP_CODE, f"the cover page's picture is {words}; {crop_fix(box)}",
                                 cover))
     return problems
 

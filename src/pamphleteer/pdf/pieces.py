@@ -8,8 +8,7 @@ The stylesheets, fonts and pictures of an edition are loaded once
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -17,7 +16,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..model import Book
-from ..problems import Problem, fail
+from ..problems import PamphleteerError, fail
 from ..render.print import picture_files
 from ..support.fetcher import FolderFetcher, ForbiddenResource
 from ..support.styles import Styles
@@ -52,6 +51,9 @@ class Placement:
 class LaidOutPiece:
     document: object  # a weasyprint.Document
     html: str  # the HTML after the writer's corrections: laid out again, it gives the same pages
+    # Notes the corrections could not keep on their call's page: (note number, the page of
+    # its call counted from the piece's first). The layout reports them, with the book's pages.
+    late_notes: list[tuple[int, int]] = field(default_factory=list)
 
 
 class PrintStyles:
@@ -79,7 +81,7 @@ class PrintStyles:
             return CSS(string=text, base_url=self.base_url, url_fetcher=self.fetcher,
                        font_config=self.fonts, color_profiles=self.colour_profiles)
         except ForbiddenResource as exc:
-            raise fail(f"refused to read {exc.url}: {exc.reason}", self.book.source) from None
+            raise _refused(exc, self.book) from None
 
     @property
     def base_url(self) -> str:
@@ -96,6 +98,7 @@ def lay_out_piece(styles: PrintStyles, html_text: str, place: Placement = Placem
     """One piece of the book paginated. `corrected`: the HTML is one this function
     returned before, which needs no more corrections."""
     css = styles.css
+    late_notes: list[tuple[int, int]] = []
     if place.first_page > 1:
         css = css + [styles.stylesheet(f"@page :first {{ counter-reset: page {place.first_page} }}")]
     try:
@@ -104,16 +107,22 @@ def lay_out_piece(styles: PrintStyles, html_text: str, place: Placement = Placem
             document = html.render(stylesheets=css, font_config=styles.fonts,
                                    color_profiles=styles.colour_profiles, cache=styles.images)
         else:
-            document = _lay_out(html, css, styles, place)
+            document, late_notes = _lay_out(html, css, styles, place)
             html_text = ElementTree.tostring(html.etree_element, encoding="unicode", method="html")
     except ForbiddenResource as exc:
-        raise fail(f"refused to read {exc.url}: {exc.reason}", styles.book.source) from None
+        raise _refused(exc, styles.book) from None
     if not place.last:
         document = document.copy(document.pages[:-1])
-    return LaidOutPiece(document, html_text)
+    return LaidOutPiece(document, html_text, late_notes)
 
 
-def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles, place: Placement):
+def _refused(exc: ForbiddenResource, book: Book) -> PamphleteerError:
+    """A stylesheet or the HTML asked for a file outside the folders a book may use."""
+    return fail("LAYOUT-001", f"refused to read {exc.url}: {exc.reason}", book.source)
+
+
+def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles,
+             place: Placement) -> tuple[object, list[tuple[int, int]]]:
     tie_paragraph_ends(html.etree_element)
     parents = {child: parent for parent in html.etree_element.iter() for child in parent}
     padded, settling_rounds, hyphen_rounds = False, 0, 0
@@ -138,9 +147,5 @@ def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles, place: Placement):
             pad_before_back_page(html.etree_element, parents, blanks)
             padded = True
             continue
-        return document
-    for number, call_page, _ in strays:
-        print(Problem("warning", f"note {number} is printed a page after its call on page "
-                                 f"{place.first_page - 1 + call_page}; shorten the note or the "
-                                 "paragraph around it", styles.book.source), file=sys.stderr)
-    return document
+        return document, []
+    return document, [(number, call_page) for number, call_page, _ in strays]

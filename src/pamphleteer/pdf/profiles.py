@@ -9,6 +9,7 @@ this module turns a profile into the `@page` rules that go after it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Trim
-from ..problems import fail
+from ..problems import Diagnostics, fail
 from ..support.styles import Styles
 from ..support.units import parse_length, parse_trim
 
@@ -115,53 +116,153 @@ def profile_names(styles: Styles) -> list[str]:
 
 
 def load_profile(name: str, styles: Styles) -> PrintProfile:
+    """The profile `name` in `styles/profiles/` (the book's own copy first). Every problem
+    in its file is reported at once, each with its line, and stops the build: a print job
+    made with a wrong profile is paper wasted."""
     found = styles.copies(f"profiles/{name}.yaml") if re.fullmatch(r"[A-Za-z0-9_-]+", name) else []
     if not found:
         known = ", ".join(profile_names(styles))
-        raise fail(f"no print profile '{name}': choose one of {known}, or add "
+        raise fail("PROFILE-001", f"no print profile '{name}': choose one of {known}, or add "
                    f"styles/profiles/{name}.yaml")
     path = found[0]
+    diag = Diagnostics(path)
+    given = _read(path, diag)
+    settings = {key: _setting(key, *given.get(key, (default, None)), diag)
+                for key, (default, _) in KEYS.items()}
+    diag.problems.sort(key=lambda problem: problem.line or 0)  # as the file reads, top to bottom
+    diag.raise_if_errors()
+    return _profile(name, settings)
+
+
+# Each key a profile may set: its default (as it would be written), and what its value may be.
+KEYS: dict[str, tuple[object, str]] = {
+    "description": (None, "text"),
+    "trim": ("A5", "trim"),
+    "bleed": ("0mm", "length"),
+    "bleed-edges": ("all", "all|outer"),
+    "crop-marks": (False, "flag"),
+    "pdf-variant": (None, "text"),
+    "output-intent": (None, "file"),
+    "bookmarks": (True, "flag"),
+    "full-fonts": (False, "flag"),
+    "safe-zone": ("0mm", "length"),
+    "warn-below-ppi": (300, "number"),
+    "error-below-ppi": (None, "number"),
+    "binding": ("none", "none|saddle-stitch|perfect"),
+    "min-pages": (1, "number"),
+    "cover-page": (True, "flag"),
+}
+
+
+def _read(path: Path, diag: Diagnostics) -> dict[str, tuple[object, int]]:
+    """key -> (value, line) of a profile file, read through PyYAML's nodes for their lines."""
+    loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        root = loader.get_single_node()
+        if root is None:
+            return {}
+        if not isinstance(root, yaml.MappingNode):
+            diag.error("PROFILE-003", "a profile is 'key: value' lines, such as 'trim: A5'",
+                       line=root.start_mark.line + 1)
+            return {}
+        values: dict[str, tuple[object, int]] = {}
+        for key_node, value_node in root.value:
+            key, line = str(key_node.value), key_node.start_mark.line + 1
+            if key in values:
+                diag.error("PROFILE-005", f"'{key}' is set twice (first on line {values[key][1]}): "
+                           "keep one", line=line)
+            elif key not in KEYS:
+                near = difflib.get_close_matches(key, list(KEYS), n=1)
+                hint = f"did you mean '{near[0]}'?" if near else f"the keys are {', '.join(KEYS)}"
+                diag.error("PROFILE-004", f"unknown profile key '{key}' ({hint})", line=line)
+            elif not isinstance(value_node, yaml.ScalarNode):
+                diag.error("PROFILE-011", f"'{key}' takes one value, not a list or a mapping", line=line)
+            else:
+                values[key] = (loader.construct_object(value_node, deep=True), line)
+        return values
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise fail(f"not valid YAML: {getattr(exc, 'problem', exc)}", path,
-                   mark.line + 1 if mark else None) from None
-    return _profile(name, data, path)
+        # Where YAML gave up, or where what it was reading began (an unclosed bracket's line).
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        diag.error("PROFILE-002", f"not valid YAML: {getattr(exc, 'problem', None) or exc}; check the "
+                   "syntax on this line", line=mark.line + 1 if mark else None)
+        return {}
+    finally:
+        loader.dispose()
 
 
-def _profile(name: str, data: dict, path: Path) -> PrintProfile:
-    def value(key: str, default=None):
-        return data.get(key, default)
-
-    def check(condition: bool, key: str, expected: str) -> None:
-        if not condition:
-            raise fail(f"'{key}' must be {expected}, not {data.get(key)!r}", path, _line(path, key))
-
-    check(value("binding", "none") in ("none", "saddle-stitch", "perfect"), "binding",
-          "'none', 'saddle-stitch' or 'perfect'")
-    edges = value("bleed-edges", "all")
-    check(edges in ("all", "outer"), "bleed-edges", "'all' or 'outer'")
-    variant = _none(value("pdf-variant"))
-    intent = _none(value("output-intent"))
-    if intent is not None:
-        intent = Path(intent)
-        check(intent.is_file(), "output-intent", "an ICC profile file that exists (make installs it)")
+def _setting(key: str, value: object, line: int | None, diag: Diagnostics) -> object:
+    """A profile's value read as its key says; what is wrong is reported in `diag`."""
+    kind = KEYS[key][1]
     try:
-        trim = parse_trim(str(value("trim", "A5")))
-        bleed = parse_length(str(value("bleed", "0mm")))
-        safe = parse_length(str(value("safe-zone", "0mm")))
-    except ValueError as exc:
-        raise fail(str(exc), path) from None
+        return READERS.get(kind, _choice)(key, value)
+    except _Wrong as wrong:
+        diag.error(wrong.code, wrong.message, line=line)
+    except ValueError as exc:  # parse_length and parse_trim say what a length or a size is
+        diag.error("PROFILE-008", f"'{key}': {exc}", line=line)
+    return None
+
+
+class _Wrong(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _text(key: str, value: object) -> str | None:
+    return None if _none(value) is None else str(value)
+
+
+def _flag(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Wrong("PROFILE-007", f"'{key}' is true or false, not '{value}'")
+    return value
+
+
+def _choice(key: str, value: object) -> str:
+    """One of the few words KEYS gives, such as 'all|outer'."""
+    words = KEYS[key][1].split("|")
+    if str(value) not in words:
+        choices = ", ".join(f"'{word}'" for word in words[:-1]) + f" or '{words[-1]}'"
+        raise _Wrong("PROFILE-006", f"'{key}' must be {choices}, not '{value}'")
+    return str(value)
+
+
+def _number(key: str, value: object) -> int | None:
+    optional = KEYS[key][0] is None or key.endswith("-ppi")
+    if optional and _none(value) is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        allowed = "a whole number" + (", or none" if optional else "")
+        raise _Wrong("PROFILE-009", f"'{key}' must be {allowed}, not '{value}'")
+    return value
+
+
+def _icc_file(key: str, value: object) -> Path | None:
+    if _none(value) is None:
+        return None
+    path = Path(str(value))
+    if not path.is_file():
+        raise _Wrong("PROFILE-010", f"'{key}' must be an ICC profile file that exists, or none: "
+                     f"{path} is not there (make installs the default one)")
+    return path
+
+
+READERS = {
+    "text": _text, "flag": _flag, "number": _number, "file": _icc_file,
+    "length": lambda key, value: parse_length(str(value)),
+    "trim": lambda key, value: parse_trim(str(value)),
+}
+
+
+def _profile(name: str, settings: dict) -> PrintProfile:
     return PrintProfile(
-        name=name, description=str(value("description", name)), trim=trim, bleed=bleed,
-        bleed_edges=edges, crop_marks=bool(value("crop-marks", False)), pdf_variant=variant,
-        output_intent=intent, bookmarks=bool(value("bookmarks", True)),
-        full_fonts=bool(value("full-fonts", False)), safe_zone=safe,
-        warn_below_ppi=_none(value("warn-below-ppi", 300)),
-        error_below_ppi=_none(value("error-below-ppi")),
-        binding=str(value("binding", "none")), min_pages=int(value("min-pages", 1)),
-        cover_page=bool(value("cover-page", True)),
+        name=name, description=settings["description"] or name, trim=settings["trim"],
+        bleed=settings["bleed"], bleed_edges=settings["bleed-edges"],
+        crop_marks=settings["crop-marks"], pdf_variant=settings["pdf-variant"],
+        output_intent=settings["output-intent"], bookmarks=settings["bookmarks"],
+        full_fonts=settings["full-fonts"], safe_zone=settings["safe-zone"],
+        warn_below_ppi=settings["warn-below-ppi"], error_below_ppi=settings["error-below-ppi"],
+        binding=settings["binding"], min_pages=settings["min-pages"], cover_page=settings["cover-page"],
     )
 
 
@@ -171,10 +272,3 @@ def _mm(value: float) -> str:
 
 def _none(value):
     return None if value is None or str(value).lower() == "none" else value
-
-
-def _line(path: Path, key: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return None

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from ..model import Book
-from ..support.output import write_atomically
+from ..support.output import write_output
 from .internals import (
     complete_text_mapping,
     drop_annotations,
@@ -19,7 +19,7 @@ from .profiles import PrintProfile
 
 def write_pdf(book: Book, document, profile: PrintProfile, path: Path) -> Path:
     """Write a document `lay_out` made."""
-    return write_atomically(path, pdf_bytes(book, document, profile))
+    return write_output(path, pdf_bytes(book, document, profile))
 
 
 def pdf_bytes(book: Book, document, profile: PrintProfile) -> bytes:

@@ -86,7 +86,7 @@ def read_titles(publish: Path) -> list[Title]:
         record = read_record(record_file)
         missing = [key for key in REQUIRED if not record.get(key)]
         if missing:
-            raise fail(f"this release record lacks {', '.join(missing)}; restore it from your "
+            raise fail("PUBLISH-009", f"this release record lacks {', '.join(missing)}; restore it from your "
                        "copy of publish/", record_file)
         path = record_file.parent.relative_to(publish).as_posix()
         by_slug.setdefault(record_file.parent.parent.name, []).append(Release(path, record))

@@ -43,7 +43,7 @@ def publish(manuscript: Path, build_dir: Path, publish_dir: Path, styles: Styles
     `Styles.for_folder(publish_dir)`."""
     book = read_book(manuscript, strict=True, cache=Cache(build_dir / ".cache"), styles=styles)
     if not book.metadata.date:
-        raise fail("a release needs a date: add 'date: YYYY-MM-DD' to the front matter "
+        raise fail("PUBLISH-007", "a release needs a date: add 'date: YYYY-MM-DD' to the front matter "
                    "(it also keeps a rebuild's files the same)", manuscript, 1)
     plan = plan_release(book, build_dir, styles, print_profile)
     build_stale(plan, build_dir, styles)
@@ -109,5 +109,5 @@ def check_release(plan: Plan, styles: Styles) -> None:
         profile = choose_profile(book, styles, plan.profiles[kind])
         failed |= check_files([plan.files[kind]], strict=True, profile=profile, book=book)
     if failed:
-        raise fail("not published: the checks above found problems; fix them and publish again "
-                   "(make check shows them too)", book.source)
+        raise fail("PUBLISH-008", "not published: the checks above found problems; fix them and "
+                   "publish again (make check shows them too)", book.source)

@@ -190,13 +190,13 @@ def _same_or_refuse(folder: Path, files: list[dict], book: Book) -> None:
     for entry in published:  # what is on disk, not only what the record says
         path = folder / entry["name"]
         if not path.is_file() or file_sha256(path) != entry["sha256"]:
-            raise fail(f"{display_path(path)} is missing or damaged (its SHA-256 differs from "
+            raise fail("PUBLISH-001", f"{display_path(path)} is missing or damaged (its SHA-256 differs from "
                        "release.json): restore it from your copy of publish/")
     have = {entry["name"]: entry["sha256"] for entry in published}
     want = {entry["name"]: entry["sha256"] for entry in files}
     if have != want:
         changed = sorted(name for name in have.keys() | want.keys() if have.get(name) != want.get(name))
-        raise fail(f"version {book.metadata.version} is already published in "
+        raise fail("PUBLISH-002", f"version {book.metadata.version} is already published in "
                    f"{display_path(folder)} with other content ({', '.join(changed)}): "
                    "set a new 'version:' in the front matter (e.g. "
                    f"{next_version(book.metadata.version)}) and publish again", book.source,
@@ -211,11 +211,11 @@ def _refuse_another_book(publish: Path, book: Book) -> None:
         record = read_record(record_file)
         slug, identifier = record_file.parent.parent.name, record.get("identifier")
         if slug == meta.slug and identifier != meta.identifier:
-            raise fail(f"{display_path(record_file.parent.parent)} holds another book ({identifier}); "
-                       f"give this one a 'slug:' of its own in the front matter, such as "
+            raise fail("PUBLISH-003", f"{display_path(record_file.parent.parent)} holds another book "
+                       f"({identifier}); give this one a 'slug:' of its own in the front matter, such as "
                        f"'{meta.slug}-2'", book.source, _front_matter_line(book, "slug"))
         if slug != meta.slug and identifier == meta.identifier:
-            raise fail(f"this book is published as {display_path(record_file.parent.parent)}: "
+            raise fail("PUBLISH-004", f"this book is published as {display_path(record_file.parent.parent)}: "
                        f"add 'slug: {slug}' to the front matter to keep its versions together",
                        book.source, _front_matter_line(book, "slug"))
 
@@ -224,10 +224,10 @@ def read_record(path: Path) -> dict:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise fail(f"cannot read this release record ({exc}); restore it from your copy of "
+        raise fail("PUBLISH-005", f"cannot read this release record ({exc}); restore it from your copy of "
                    "publish/ (it is never rewritten)", path) from None
     if not isinstance(record, dict):
-        raise fail("this release record is not a JSON object; restore it from your copy of "
+        raise fail("PUBLISH-006", "this release record is not a JSON object; restore it from your copy of "
                    "publish/", path)
     return record
 

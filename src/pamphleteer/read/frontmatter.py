@@ -84,7 +84,7 @@ def split_front_matter(text: str, diag: Diagnostics | None = None) -> tuple[str 
     if diag is not None:
         where = (f"before line {start + 1}, where the text begins" if start is not None
                  else "after its last line")
-        diag.error(f"the front matter opened on line 1 is not closed: add a '---' line {where}",
+        diag.error("READ-010", f"the front matter opened on line 1 is not closed: add a '---' line {where}",
                    line=1)
     if start is None:
         return "\n".join(lines[1:]), "", len(lines)
@@ -140,7 +140,7 @@ def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics,
     """Validate the front matter; report every problem in `diag`. `styles` holds the
     quotes of each language (typography.yaml); without it, titles get English ones."""
     if yaml_text is None:
-        diag.error("no front matter: start the file with a '---' line, "
+        diag.error("READ-011", "no front matter: start the file with a '---' line, "
                    "'title: ...', and another '---' line", line=1)
         return None
     try:
@@ -152,12 +152,13 @@ def read_metadata(yaml_text: str | None, manuscript: Path, diag: Diagnostics,
         line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening '---'
         problem = getattr(exc, "problem", None) or "it is not valid YAML"
         context = getattr(exc, "context", None)
-        diag.error(f"front matter: {problem}{f' ({context})' if context else ''}; check the YAML "
+        diag.error("READ-012", f"front matter: {problem}{f' ({context})' if context else ''}; check the YAML "
                    "syntax on this line (unclosed brackets or quotes?)", line=line)
         return None
     data = data or {}
     if not isinstance(data, dict):
-        diag.error("front matter must be 'key: value' lines, such as 'title: My pamphlet'", line=2)
+        diag.error("READ-013", "front matter must be 'key: value' lines, such as 'title: My pamphlet'",
+                   line=2)
         return None
     lines = KeyLines(node)
     fields = _canonical_keys(data, lines, diag)
@@ -213,7 +214,7 @@ def _canonical_keys(data: dict, lines: KeyLines, diag: Diagnostics) -> dict:
         if name is None:
             near = difflib.get_close_matches(str(key), list(KEYS), n=1)
             hint = f"did you mean '{near[0]}'?" if near else "it is ignored"
-            diag.warning(f"unknown front matter key '{key}' ({hint})",
+            diag.warning("READ-014", f"unknown front matter key '{key}' ({hint})",
                          line=lines.line(str(key)))
             continue
         fields[name] = value
@@ -231,10 +232,10 @@ def _build_metadata(fields: dict, lines: KeyLines, manuscript: Path,
     conv = conventions(str(tag), styles) if styles and isinstance(tag, str) else ENGLISH
     title = _text(fields, "title", diag, line, conv)
     if not title and "title" not in fields:
-        diag.error("front matter has no title: add a line 'title: Your title'", line=1)
+        diag.error("READ-015", "front matter has no title: add a line 'title: Your title'", line=1)
     lang = _text(fields, "lang", diag, line) or "en"
     if not LANG_TAG.match(lang):
-        diag.error(f"'{lang}' is not a language tag: use one like 'en', 'en-GB' or 'fr'",
+        diag.error("READ-016", f"'{lang}' is not a language tag: use one like 'en', 'en-GB' or 'fr'",
                    line=line("lang"))
     date, date_text = _date(fields.get("date"), diag, line("date"), lang)
     # Every other key is checked even without a title: all problems in one run.
@@ -264,7 +265,7 @@ def _build_metadata(fields: dict, lines: KeyLines, manuscript: Path,
 def _flag(fields: dict, key: str, diag: Diagnostics, line) -> bool:
     value = fields.get(key, False)
     if not isinstance(value, bool):
-        diag.error(f"'{key}' is true or false, not '{value}'", line=line(key))
+        diag.error("READ-017", f"'{key}' is true or false, not '{value}'", line=line(key))
         return False
     return value
 
@@ -274,7 +275,7 @@ def _text(fields: dict, key: str, diag: Diagnostics, line, conv: Conventions = E
     if value is None:
         return None
     if isinstance(value, (dict, list)):
-        diag.error(f"'{key}' must be plain text, not a list or a mapping", line=line(key))
+        diag.error("READ-018", f"'{key}' must be plain text, not a list or a mapping", line=line(key))
         return None
     text = " ".join(str(value).split())
     return smarten(text, conv) if key in SMARTENED and text else text or None
@@ -286,7 +287,7 @@ def _text_list(fields: dict, key: str, diag: Diagnostics, line) -> tuple[str, ..
         return ()
     items = value if isinstance(value, list) else [value]
     if any(isinstance(item, (dict, list)) for item in items):
-        diag.error(f"'{key}' must be a name or a list of names", line=line(key))
+        diag.error("READ-019", f"'{key}' must be a name or a list of names", line=line(key))
         return ()
     return tuple(" ".join(str(item).split()) for item in items if str(item).strip())
 
@@ -305,7 +306,7 @@ def _date(value, diag: Diagnostics, line: int, lang: str = "en") -> tuple[str | 
         except ValueError:
             continue
         return parsed.strftime(precision), text
-    diag.error(f"cannot read the date '{text}': write it as 2026-11-23, "
+    diag.error("READ-020", f"cannot read the date '{text}': write it as 2026-11-23, "
                "'23 November 2026', 'November 2026' or 2026", line=line)
     return None, None
 
@@ -346,7 +347,7 @@ def _identifier(value, title: str, diag: Diagnostics, line: int) -> str:
         try:
             return f"urn:uuid:{uuid.UUID(text[9:])}"
         except ValueError:
-            diag.error(f"'{text}' is not a valid urn:uuid: identifier", line=line)
+            diag.error("READ-021", f"'{text}' is not a valid urn:uuid: identifier", line=line)
             return text
     digits = re.sub(r"^(urn:)?isbn:?\s*", "", text, flags=re.IGNORECASE)
     digits = digits.replace("-", "").replace(" ", "").upper()
@@ -356,17 +357,17 @@ def _identifier(value, title: str, diag: Diagnostics, line: int) -> str:
         try:
             return f"urn:isbn:{isbn.validate(digits)}"
         except InvalidChecksum:
-            diag.error(f"ISBN '{text}' has a wrong check digit: the digits before it call for "
+            diag.error("READ-022", f"ISBN '{text}' has a wrong check digit: the digits before it call for "
                        f"{_check_digit(digits)}, not {digits[-1]}; copy the ISBN again from your "
                        "ISBN agency (a mistyped digit anywhere shows up here)", line=line)
             return f"urn:isbn:{digits}"
         except InvalidComponent:
-            diag.error(f"'{text}' is not an ISBN: an ISBN of 13 digits begins with 978 or 979; "
+            diag.error("READ-035", f"'{text}' is not an ISBN: an ISBN of 13 digits begins with 978 or 979; "
                        "copy it again from your ISBN agency", line=line)
             return f"urn:isbn:{digits}"
         except ValidationError:
             pass  # not digits: said below
-    diag.error(f"identifier '{text}' is neither an ISBN nor a urn:uuid:; "
+    diag.error("READ-023", f"identifier '{text}' is neither an ISBN nor a urn:uuid:; "
                "leave it out to have one made from the title", line=line)
     return text
 
@@ -394,7 +395,7 @@ def _version(value, diag: Diagnostics, line: int) -> str:
         return "1.0"
     text = str(value).strip()
     if not VERSION.match(text):
-        diag.error(f"version '{text}' cannot name a release: write it like 1.0, 2.1 or 2026-11, "
+        diag.error("READ-024", f"version '{text}' cannot name a release: write it like 1.0, 2.1 or 2026-11, "
                    "starting with a digit, with no spaces or slashes", line=line)
         return "1.0"
     return text
@@ -406,7 +407,7 @@ def _slug(value, title: str, manuscript: Path, diag: Diagnostics, line: int) -> 
     if value is not None:
         text = str(value).strip()
         if not SLUG.match(text):
-            diag.error(f"slug '{text}' must be lower-case letters, digits and single hyphens, "
+            diag.error("READ-025", f"slug '{text}' must be lower-case letters, digits and single hyphens, "
                        "such as 'rent-strike'", line=line)
         return text
     return slugify(title) or slugify(manuscript.stem) or "book"
@@ -420,7 +421,7 @@ def _print_block(value, diag: Diagnostics, line) -> dict:
     if isinstance(value, str):
         value = {"profile": value}
     if not isinstance(value, dict) or set(value) - {"profile", "trim", "isbn", "accept"}:
-        diag.error("'print' takes a profile name, or 'profile:', 'trim:', 'isbn:' and 'accept:' "
+        diag.error("READ-026", "'print' takes a profile name, or 'profile:', 'trim:', 'isbn:' and 'accept:' "
                    "lines under it", line=line("print"))
         return {}
     trim = value.get("trim")
@@ -428,11 +429,11 @@ def _print_block(value, diag: Diagnostics, line) -> dict:
         try:
             parse_trim(str(trim))
         except ValueError as exc:
-            diag.error(str(exc), line=line("print", "trim"))
+            diag.error("READ-027", str(exc), line=line("print", "trim"))
             trim = None
     profile, number = value.get("profile"), value.get("isbn")
     if str(number or "").strip().lower().startswith("urn:uuid:"):
-        diag.error("'isbn' under 'print' must be the print edition's ISBN, not a urn:uuid:",
+        diag.error("READ-028", "'isbn' under 'print' must be the print edition's ISBN, not a urn:uuid:",
                    line=line("print", "isbn"))
         number = None
     if number is not None:
@@ -450,7 +451,7 @@ def _accepted(value, diag: Diagnostics, line: int) -> tuple[str, ...]:
     codes = value if isinstance(value, list) else [value]
     wrong = [str(code) for code in codes if not re.fullmatch(r"PRINT-\d{3}", str(code))]
     if wrong:
-        diag.error(f"'accept' under 'print' lists preflight warning codes such as PRINT-020, "
+        diag.error("READ-029", f"'accept' under 'print' lists preflight warning codes such as PRINT-020, "
                    f"not '{wrong[0]}'", line=line)
         return ()
     return tuple(str(code) for code in codes)
@@ -462,24 +463,24 @@ def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None
     try:
         path = resolve_inside(manuscript.parent, str(value))
     except PathProblem as exc:
-        diag.error(f"cover image refused: {exc}", line=line)
+        diag.error("READ-030", f"cover image refused: {exc}", line=line)
         return None
     if kind := not_a_file(path):
-        diag.error(f"cover image {value} is {kind}, not a picture file: point to the picture itself",
-                   line=line)
+        diag.error("READ-031", f"cover image {value} is {kind}, not a picture file: point to the "
+                   "picture itself", line=line)
         return None
     if not path.is_file():
-        diag.error(f"cover image not found: {value} (paths are relative to {manuscript.name})",
+        diag.error("READ-032", f"cover image not found: {value} (paths are relative to {manuscript.name})",
                    line=line)
         return None
     if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
-        diag.error(f"cover image {value} must be a JPEG or PNG file", line=line)
+        diag.error("READ-033", f"cover image {value} must be a JPEG or PNG file", line=line)
         return None
     try:
         check_size(path)
         inspect_image(path)
     except (PathProblem, ImageProblem) as exc:
-        diag.error(f"cover image {value}: {exc}", line=line)
+        diag.error("READ-034", f"cover image {value}: {exc}", line=line)
         return None
     return path
 

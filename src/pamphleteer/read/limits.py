@@ -62,7 +62,7 @@ def check(lines: list[str], first_line: int, list_depth: tuple[int, int | None],
     _check_quotes(lines, first_line, diag)
     depth, line = list_depth
     if depth > MAX_NESTING:
-        diag.error(f"a list nested {depth} deep: at most {MAX_NESTING} levels can be read; "
+        diag.error("READ-045", f"a list nested {depth} deep: at most {MAX_NESTING} levels can be read; "
                    "indent this item less", line=line)
     _check_stretches(lines, first_line, diag)
     _check_tags("\n".join(lines), first_line, diag)
@@ -74,7 +74,7 @@ def _check_quotes(lines: list[str], first_line: int, diag: Diagnostics) -> None:
         marks = QUOTE_MARKS.match(line)
         depth = marks[0].count(">") if marks else 0
         if depth > MAX_NESTING:
-            diag.error(f"block quotes nested {depth} deep: at most {MAX_NESTING} levels can be "
+            diag.error("READ-046", f"block quotes nested {depth} deep: at most {MAX_NESTING} levels can be "
                        "read; use fewer '>'", line=number)
             return
 
@@ -97,8 +97,8 @@ def _check_stretches(lines: list[str], first_line: int, diag: Diagnostics) -> No
     for start, text in _stretches(lines):
         blocks += 1
         if blocks > MAX_BLOCKS:
-            diag.error(f"more than {MAX_BLOCKS:,} paragraphs, headings, list items and table rows "
-                       "would take Markdown minutes to read: make this several books",
+            diag.error("READ-047", f"more than {MAX_BLOCKS:,} paragraphs, headings, list items and "
+                       "table rows would take Markdown minutes to read: make this several books",
                        line=first_line + start)
             return
         marks = len(MARKS.findall(text)) + text.count("  \n")
@@ -106,15 +106,15 @@ def _check_stretches(lines: list[str], first_line: int, diag: Diagnostics) -> No
         heaviest = max(heaviest, (marks * len(text), first_line + start, len(text), marks))
         if rewritten > MAX_REWRITTEN:
             _, line, length, marks = heaviest
-            diag.error(f"a paragraph of {length:,} characters with {marks:,} quotes, brackets and "
-                       "other marks would take Markdown minutes to read (with the others like it): "
-                       "are paragraphs run together? Separate them with a blank line", line=line)
+            diag.error("READ-048", f"a paragraph of {length:,} characters with {marks:,} quotes, "
+                       "brackets and other marks would take Markdown minutes to read (with the others "
+                       "like it): are paragraphs run together? Separate them with a blank line", line=line)
             return
         unclosed = _unclosed_brackets(text)
         scanned += sum(len(text) - position for position in unclosed)
         if scanned > MAX_SCANNED:
             line = first_line + start + text.count("\n", 0, unclosed[0])
-            diag.error(f"too many '[' never closed ({len(unclosed):,} in this paragraph) would "
+            diag.error("READ-049", f"too many '[' never closed ({len(unclosed):,} in this paragraph) would "
                        "take Markdown minutes to read: close each with ']', or write '\\[' for a "
                        "bracket", line=line)
             return
@@ -143,7 +143,7 @@ def _check_tags(text: str, first_line: int, diag: Diagnostics) -> None:
             first_far = match.start()
         if scanned > MAX_SCANNED:
             where = first_far if first_far is not None else match.start()
-            diag.error("'<' and a letter begin an HTML tag, and too many here have no '>' to "
+            diag.error("READ-050", "'<' and a letter begin an HTML tag, and too many here have no '>' to "
                        "end them: Markdown would take minutes to read them; write '&lt;' for a "
                        "'<' that is not a tag", line=first_line + text.count("\n", 0, where))
             return

@@ -52,7 +52,7 @@ class Reading:
     """The lines as Python-Markdown should read them, what is ambiguous, how deep lists go."""
 
     lines: list[str] = field(default_factory=list)
-    warnings: list[tuple[int, str]] = field(default_factory=list)  # (manuscript line, message)
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (manuscript line, code, message)
     depth: int = 0  # the deepest nesting of items (1: a list with no list inside)
     deepest: int | None = None  # the manuscript line of the first item that deep
 
@@ -98,8 +98,8 @@ class _Reader:
             self.block_level = (len(line) - len(line.lstrip(" "))) // TAB
         self.reading.lines.append(line)
 
-    def warn(self, index: int, message: str) -> None:
-        self.reading.warnings.append((self.first_line + index, message))
+    def warn(self, index: int, code: str, message: str) -> None:
+        self.reading.warnings.append((self.first_line + index, code, message))
 
     def _quote(self, start: int, end: int) -> None:
         """Block-quote lines: their text is read by the same rules, then quoted again."""
@@ -159,7 +159,7 @@ class _Reader:
         if number is not None:
             if int(number) == 1:
                 return True
-            self.warn(index, f"a line beginning '{marker}' inside a paragraph is read as text, "
+            self.warn(index, "READ-040", f"a line beginning '{marker}' inside a paragraph is read as text, "
                              "not a list: leave a blank line before it to begin a list, or write "
                              f"'{number}\\.' to keep it as text")
             return False
@@ -167,7 +167,7 @@ class _Reader:
         after = self.lines[index + 1] if index + 1 < len(self.lines) else ""
         if before.endswith(":") or (ITEM.match(after) and not RULE.match(after)):
             return True
-        self.warn(index, f"a line beginning '{marker} ' inside a paragraph is read as text, "
+        self.warn(index, "READ-041", f"a line beginning '{marker} ' inside a paragraph is read as text, "
                          "not a list: leave a blank line before it to begin a list, or write "
                          f"'\\{marker}' to keep it as text")
         return False
@@ -182,7 +182,7 @@ class _Reader:
             offset, text = indent - parent.marker, parent.text - parent.marker
             if offset not in (2, TAB, text):
                 ways = " or ".join(str(n) for n in sorted({2, text}))
-                self.warn(index, f"list item indented {offset} spaces under the item on line "
+                self.warn(index, "READ-042", f"list item indented {offset} spaces under the item on line "
                                  f"{parent.line}: read as nested under it; indent it by {ways} "
                                  "spaces to nest it, or line it up with that item")
         level = len(self.stack)

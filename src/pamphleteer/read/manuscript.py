@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 from pathlib import Path
 
 import markdown
 from lxml import etree, html
 
 from ..model import Book, Figure, Heading, Note, NoteRef, Part, Section
-from ..problems import Diagnostics, fail
+from ..problems import Diagnostics, StrictFailure, fail, report_all
 from ..support.cache import Cache, cache_key
 from ..support.images import ImageProblem, inspect_image
 from ..support.paths import PathProblem, check_size, not_a_file, resolve_inside
@@ -57,7 +56,7 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None,
     conv = conventions(metadata.lang, styles) if metadata else ENGLISH
     source = _Source(body, body_start)
     if not body.strip():
-        diag.error("the manuscript has no text after its front matter", line=body_start + 1)
+        diag.error("READ-008", "the manuscript has no text after its front matter", line=body_start + 1)
     cache = cache or Cache(None)
     if not _readable(body, body_start, diag):
         _in_line_order(diag).raise_if_errors()  # Markdown would take minutes, or for ever
@@ -81,19 +80,16 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None,
     _check_headings(root, source, diag)
     sections = _split_sections(root, notes, figures)
     if not sections and body.strip():
-        diag.error("the manuscript has no text to publish, only notes or markup",
+        diag.error("READ-009", "the manuscript has no text to publish, only notes or markup",
                    line=body_start + 1)
-    _in_line_order(diag).raise_if_errors(strict)
-    if remembered is None:  # only now: a manuscript with errors leaves no trace in the build folder
+    _in_line_order(diag).raise_if_errors()
+    report_all(diag.warnings)
+    if strict and diag.warnings:
+        raise StrictFailure(len(diag.warnings))
+    if remembered is None:  # only now: a manuscript that fails leaves no trace in the build folder
         cache.put("markdown", markup_key, markup.encode("utf-8"))
-    for warning in diag.warnings:
-        _report(warning)
     assert metadata is not None  # a missing title is an error, raised above
     return Book(source=path.resolve(), metadata=metadata, sections=sections, has_chapters=has_chapters)
-
-
-def _report(problem) -> None:
-    print(problem, file=sys.stderr)
 
 
 def _in_line_order(diag: Diagnostics) -> Diagnostics:
@@ -130,25 +126,25 @@ class _Source:
 
 def _read_text(path: Path) -> str:
     if (kind := not_a_file(path)) and kind != "a folder":  # (a folder fails to read, below)
-        raise fail(f"the manuscript is {kind}, not a file: save the text as a .md file and "
+        raise fail("READ-001", f"the manuscript is {kind}, not a file: save the text as a .md file and "
                    "build that", path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise fail("manuscript not found: check the path", path) from None
+        raise fail("READ-002", "manuscript not found: check the path", path) from None
     except OSError as exc:
-        raise fail(f"cannot read the manuscript: {exc.strerror}", path) from None
+        raise fail("READ-003", f"cannot read the manuscript: {exc.strerror}", path) from None
     if not data.strip():
-        raise fail("the manuscript is empty: start it with front matter (a '---' line, "
+        raise fail("READ-004", "the manuscript is empty: start it with front matter (a '---' line, "
                    "'title: ...', '---') and then the text", path, 1)
     if b"\x00" in data[:65536] or data.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
-        raise fail("this is not a text file (a word-processor document, a PDF or other binary?): "
+        raise fail("READ-005", "this is not a text file (a word-processor document, a PDF or other binary?): "
                    "save the manuscript as plain text in Markdown, a .md file", path, 1)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise fail(f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be read; "
+        raise fail("READ-006", f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be read; "
                    "save the file as UTF-8 in your editor", path, line) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _without_quote_markers(re.sub(f"[{OPEN}{CLOSE}]", "", text))
@@ -161,7 +157,7 @@ CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 def _without_control_characters(text: str, diag: Diagnostics) -> str:
     for number, line in enumerate(text.split("\n"), start=1):
         for match in CONTROL.finditer(line):
-            diag.warning(f"invisible control character U+{ord(match[0]):04X} removed "
+            diag.warning("READ-007", f"invisible control character U+{ord(match[0]):04X} removed "
                          "(pasted from another program?)", line=number, column=match.start() + 1)
     return CONTROL.sub("", text)
 
@@ -171,8 +167,8 @@ def _readable(body: str, body_start: int, diag: Diagnostics) -> bool:
     reading is ambiguous are warned about here too (Markdown reads them in lists.py)."""
     lines = body.expandtabs(lists.TAB).split("\n")
     reading = lists.read_lists(lines, body_start + 1)
-    for line, message in reading.warnings:
-        diag.warning(message, line=line)
+    for line, code, message in reading.warnings:
+        diag.warning(code, message, line=line)
     return limits.check(lines, body_start + 1, (reading.depth, reading.deepest), diag)
 
 
@@ -200,7 +196,7 @@ def _collect_notes(root, source: _Source, diag: Diagnostics) -> dict[int, Note]:
         numbers.setdefault(label, len(numbers) + 1)
         _replace_with_text(ref, f"{OPEN}N{numbers[label]}{'f' if first else 's'}{CLOSE}")
     for label in definitions.keys() - numbers.keys():
-        diag.warning(f"footnote [^{label}] is defined but never referenced; "
+        diag.warning("READ-065", f"footnote [^{label}] is defined but never referenced; "
                      "reference it in the text or delete it",
                      line=source.line_of(f"[^{label}]:"))
     return {number: Note(number, label, tuple(definitions.get(label, ())))
@@ -213,14 +209,14 @@ def _check_note_definitions(root, source: _Source, diag: Diagnostics) -> None:
     for number, line in enumerate(source.lines, start=1 + source.offset):
         match = re.match(r"\[\^([^\]\s]+)\]:", line)
         if match and match[1] in seen:
-            diag.error(f"footnote [^{match[1]}] is defined twice (first on line {seen[match[1]]}): "
-                       "give each note its own label", line=number)
+            diag.error("READ-066", f"footnote [^{match[1]}] is defined twice (first on line "
+                       f"{seen[match[1]]}): give each note its own label", line=number)
         elif match:
             seen[match[1]] = number
     for item in root.xpath("div[@class='footnote']/ol/li[starts-with(@id, 'fn:')]"):
         for inner in item.xpath(".//a[@class='footnote-ref']"):
             label, called = item.get("id")[3:], inner.get("href", "")[len("#fn:"):]
-            diag.error(f"footnote [^{label}] calls another note, [^{called}]: a note cannot have "
+            diag.error("READ-067", f"footnote [^{label}] calls another note, [^{called}]: a note cannot have "
                        "notes; put that text in the note itself", line=source.line_of(f"[^{label}]:"))
 
 
@@ -236,9 +232,9 @@ def _check_links(root, folder: Path, source: _Source, diag: Diagnostics) -> None
         try:
             resolve_inside(folder, href)
         except PathProblem as exc:
-            diag.error(f"link refused: {exc}", line=line, column=column)
+            diag.error("READ-060", f"link refused: {exc}", line=line, column=column)
             continue
-        diag.error(f"link to a file ({href}): a book cannot carry other files; link to a heading "
+        diag.error("READ-061", f"link to a file ({href}): a book cannot carry other files; link to a heading "
                    "(#its-id) or to a web address instead", line=line, column=column)
 
 
@@ -271,7 +267,7 @@ def _collect_figures(root, folder: Path, source: _Source, diag: Diagnostics,
         line, column = source.where(needle, starting="![", skip=placed.get(needle, 0))
         placed[needle] = placed.get(needle, 0) + 1
         if not alone:
-            diag.error("an image must stand alone in its own paragraph, with blank lines "
+            diag.error("READ-070", "an image must stand alone in its own paragraph, with blank lines "
                        "around it, to become a figure", line=line, column=column)
             img.drop_tree()
             continue
@@ -290,27 +286,29 @@ def _make_figure(img, number: int, folder: Path, where: tuple[int | None, int | 
     try:
         path = resolve_inside(folder, href)
     except PathProblem as exc:
-        diag.error(f"image refused: {exc}", line=line, column=column)
+        diag.error("READ-071", f"image refused: {exc}", line=line, column=column)
         return None
     if kind := not_a_file(path):
-        diag.error(f"image {href} is {kind}, not a picture file: point to the picture itself",
+        diag.error("READ-072", f"image {href} is {kind}, not a picture file: point to the picture itself",
                    line=line, column=column)
         return None
     if not path.is_file():
-        diag.error(f"image not found: {href}{_suggestion(folder, href)}", line=line, column=column)
+        diag.error("READ-073", f"image not found: {href}{_suggestion(folder, href)}",
+                   line=line, column=column)
         return None
     try:
         check_size(path)
         info = inspect_image(path)
     except (ImageProblem, PathProblem) as exc:
-        diag.error(f"image {href}: {exc}", line=line, column=column)
+        diag.error("READ-074", f"image {href}: {exc}", line=line, column=column)
         return None
     caption, _, credit = (img.get("title") or "").partition(CREDIT_SEPARATOR)
     classes = (img.get("class") or "").split()
     decorative = "decorative" in classes
     if not img.get("alt", "").strip() and not decorative:
-        diag.warning(f"image {href} has no alt text: describe it in the brackets, ![like this](...), "
-                     "for readers who cannot see it, or add {.decorative} if it adds nothing",
+        diag.warning("READ-075", f"image {href} has no alt text: describe it in the brackets, "
+                     "![like this](...), for readers who cannot see it, or add {.decorative} if it "
+                     "adds nothing",
                      line=line, column=column)
     return Figure(
         id=f"figure-{number}", source=path, href=href, media_type=info.media_type,
@@ -345,7 +343,7 @@ def _check_leftover_references(root, source: _Source, diag: Diagnostics) -> None
     """A `[^label]` still in the text is a call whose definition is missing."""
     text = "".join(root.itertext())
     for label in dict.fromkeys(re.findall(r"\[\^([^\]\s]+)\]", text)):
-        diag.error(f"footnote [^{label}] has no definition: add a line '[^{label}]: source...'",
+        diag.error("READ-068", f"footnote [^{label}] has no definition: add a line '[^{label}]: source...'",
                    line=source.line_of(f"[^{label}]"))
 
 
@@ -399,18 +397,18 @@ def _check_headings(root, source: _Source, diag: Diagnostics) -> None:
         text = "".join(heading.itertext())
         level = int(heading.tag[1])
         if not text.strip():
-            diag.error("a heading with no text: write it after the #s, or delete the line",
+            diag.error("READ-080", "a heading with no text: write it after the #s, or delete the line",
                        line=_empty_heading_line(source, level))
             continue
         if previous is not None and level > previous + 1:
-            diag.warning(f"heading '{' '.join(MARKER.sub('', text).split())}' skips from "
+            diag.warning("READ-081", f"heading '{' '.join(MARKER.sub('', text).split())}' skips from "
                          f"{'#' * previous} to {'#' * level}: use {'#' * (previous + 1)} (it is read "
                          "as that level)", line=_heading_line(source, level, text))
         previous = level
         if OPEN in text:
             visible = " ".join(MARKER.sub("", text).split())
-            diag.error(f"heading '{visible}' calls a note: move the note call into the text below it",
-                       line=_heading_line(source, level, visible))
+            diag.error("READ-082", f"heading '{visible}' calls a note: move the note call into the "
+                       "text below it", line=_heading_line(source, level, visible))
 
 
 def _heading_line(source: _Source, level: int, text: str) -> int | None:

@@ -63,11 +63,11 @@ def check_well_formed(markup: str, line_of: LineOf, diag: Diagnostics) -> None:
         tag = re.search(r"<[a-zA-Z][^>]*>?", line_text)
         line = line_of(tag[0][:20]) if tag else None
         if "Excessive depth" in exc.msg:  # the XML parser's limit, 256 levels
-            diag.error("elements nested more than 255 deep (HTML, emphasis or quotes inside one "
+            diag.error("READ-051", "elements nested more than 255 deep (HTML, emphasis or quotes inside one "
                        "another): nest them less", line=line)
             return
-        diag.error(f"the HTML in the manuscript is not well-formed XHTML ({exc.msg}): close every "
-                   "element (<br/>, </p>) and quote every attribute", line=line)
+        diag.error("READ-052", f"the HTML in the manuscript is not well-formed XHTML ({exc.msg}): "
+                   "close every element (<br/>, </p>) and quote every attribute", line=line)
 
 
 def named_entities_to_text(markup: str) -> str:
@@ -88,11 +88,11 @@ def clean(root, line_of: LineOf, diag: Diagnostics) -> None:
             continue
         tag = element.tag.lower()
         if tag in DANGEROUS:
-            diag.warning(f"<{tag}> removed: a book cannot run or embed it (EPUBs must stay "
+            diag.warning("READ-053", f"<{tag}> removed: a book cannot run or embed it (EPUBs must stay "
                          "unscripted)", line=line_of(f"<{tag}"))
             element.drop_tree()  # lxml.html: gone, its tail kept
         elif tag not in ALLOWED:
-            diag.warning(f"<{tag}> is not an element a book can use: removed, its text kept",
+            diag.warning("READ-054", f"<{tag}> is not an element a book can use: removed, its text kept",
                          line=line_of(f"<{tag}"))
             element.drop_tag()  # lxml.html: the element goes, its text and children stay
         else:
@@ -103,12 +103,12 @@ def _clean_attributes(element, tag: str, line_of: LineOf, diag: Diagnostics) -> 
     for name, value in list(element.attrib.items()):
         lower = name.lower()
         if lower.startswith("on"):
-            diag.warning(f"the {lower} handler on <{tag}> removed: EPUBs must stay unscripted",
+            diag.warning("READ-055", f"the {lower} handler on <{tag}> removed: EPUBs must stay unscripted",
                          line=line_of(f"{name}="))
             del element.attrib[name]
         elif lower in ("href", "src") and re.match(r"\s*(javascript|vbscript):", value, re.IGNORECASE):
-            diag.warning(f"a {value.split(':')[0].strip()}: link removed: EPUBs must stay unscripted",
-                         line=line_of(value[:20]))
+            diag.warning("READ-056", f"a {value.split(':')[0].strip()}: link removed: EPUBs must stay "
+                         "unscripted", line=line_of(value[:20]))
             del element.attrib[name]
         elif lower not in ATTRIBUTES and not lower.startswith("aria-"):
             del element.attrib[name]  # style, data-*, and the rest: the look lives in styles/

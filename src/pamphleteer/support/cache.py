@@ -3,21 +3,25 @@
 Entries live in `<outdir>/.cache/<kind>/` under a SHA-256 of everything that
 goes into them (the inputs' bytes and pamphleteer's version), so an entry is
 never stale: a changed input is a different key. Deleting the folder is always
-safe; `make clean` does.
+safe; `make clean` does. The warnings found making an entry are kept with it
+(`problems/<kind>/`), so that a build that uses the entry again warns again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
+import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .. import __version__
+from ..problems import Problem, captured, report_all
 from .output import write_atomically
 
 
@@ -40,9 +44,36 @@ class Cache:
         path = self.folder / kind / key
         return path.read_bytes() if path.is_file() else None
 
-    def put(self, kind: str, key: str, data: bytes) -> None:
-        if self.folder is not None:
-            write_atomically(self.folder / kind / key, data)
+    def put(self, kind: str, key: str, data: bytes, problems: Sequence[Problem] = ()) -> None:
+        """Keep an entry, and the problems found making it (before it: whoever finds the
+        entry finds them too)."""
+        if self.folder is None:
+            return
+        if problems:
+            write_atomically(self.folder / "problems" / kind / key,
+                             json.dumps([problem.to_json() for problem in problems]).encode("utf-8"))
+        write_atomically(self.folder / kind / key, data)
+
+    def problems(self, kind: str, key: str) -> list[Problem]:
+        """The problems found when an entry was made."""
+        path = self.folder / "problems" / kind / key if self.folder is not None else None
+        if path is None or not path.is_file():
+            return []
+        return [Problem.from_json(item) for item in json.loads(path.read_bytes())]
+
+    def remember(self, kind: str, key: str, make: Callable[[], bytes]) -> bytes:
+        """The entry, made by `make` if it is missing. The problems found making it are
+        reported now, and again each time the entry is used."""
+        data = self.get(kind, key)
+        if data is None:
+            with captured() as found:
+                data = make()
+            self.put(kind, key, data, found.found)
+            problems = found.found
+        else:
+            problems = self.problems(kind, key)
+        report_all(problems)
+        return data
 
     @contextlib.contextmanager
     def lock(self, kind: str, key: str = "") -> Iterator[None]:
@@ -70,20 +101,31 @@ class Cache:
     def fill(self, kind: str, work: Callable[[bytes], bytes], inputs: dict[str, bytes]) -> None:
         """Make the entries of `inputs` (key -> input) that are missing, with `work`: side
         by side, a process per core, when there are several. `work` must be a module's
-        function, for the processes to find it."""
+        function, for the processes to find it. The problems it reports come back from
+        the processes and are kept with the entries: `remember` reports them when an
+        entry is used."""
         if self.folder is None:
             return  # nowhere to keep them: each is made when it is asked for
         missing = {key: data for key, data in inputs.items() if self.get(kind, key) is None}
         workers = min(len(missing), os.cpu_count() or 1)
         if workers < 2:
             for key, data in missing.items():
-                self.put(kind, key, work(data))
+                self.put(kind, key, *_with_problems(work, data))
             return
         # spawn, not fork: a forked worker would count all the memory of the build that
         # started it (a laid-out book, say) as its own; a new one needs only its module.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for key, made in zip(missing, pool.map(work, missing.values()), strict=True):
-                self.put(kind, key, made)
+            made = pool.map(functools.partial(_with_problems, work), missing.values())
+            for key, (data, problems) in zip(missing, made, strict=True):
+                self.put(kind, key, data, problems)
+
+
+def _with_problems(work: Callable[[bytes], bytes], data: bytes) -> tuple[bytes, list[Problem]]:
+    """`work` done, in this process or a worker, and the problems it reported: a worker's
+    own channel ends with it, so they go back with the result."""
+    with captured() as found:
+        made = work(data)
+    return made, found.found
 
 
 def file_sha256(path: Path) -> str:
