@@ -103,7 +103,7 @@ def test_styles_naming_no_folder_is_a_one_line_error(tmp_path, capsys):
     path = write_manuscript(tmp_path, BODY)
     assert main(["build", str(path), "-o", str(tmp_path / "out"), "--styles", str(tmp_path / "nowhere")]) == 1
     assert capsys.readouterr().err == (f"{tmp_path / 'nowhere'}: error: --styles names no folder: "
-                                       "give the folder your own style files are in\n")
+                                       "give the folder your own style files are in [STYLES-001]\n")
     assert not (tmp_path / "out").exists()
 
 

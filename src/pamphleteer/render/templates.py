@@ -67,7 +67,7 @@ def summary_words(styles: Styles, lang: str) -> tuple[dict[str, str], str]:
         english = (table.get("en") or {}).get("accessibility_summary")
         if english is not None:
             return english, "en"
-    raise fail("labels.yaml has no 'accessibility_summary' under 'en': copy it from "
+    raise fail("STYLES-003", "labels.yaml has no 'accessibility_summary' under 'en': copy it from "
                "pamphleteer's own labels.yaml", styles.find("labels.yaml"))
 
 

@@ -54,7 +54,8 @@ class Styles:
         """`given`, then `styles/` in `folder`, then `styles/` in the folder above it,
         then the defaults. (The catalogue's: `folder` is publish/.)"""
         if given is not None and not given.is_dir():
-            raise fail("--styles names no folder: give the folder your own style files are in", given)
+            raise fail("STYLES-001", "--styles names no folder: give the folder your own style "
+                       "files are in", given)
         folder = Path(folder).absolute()
         return cls.with_own(*([given] if given is not None else []), folder / FOLDER, folder.parent / FOLDER)
 
@@ -66,7 +67,8 @@ class Styles:
         """The style file `relative` from the first folder that has it."""
         found = self.copies(relative)
         if not found:
-            raise fail(f"no style file {relative} in {', '.join(str(f) for f in self.folders)}: "
+            folders = ", ".join(str(f) for f in self.folders)
+            raise fail("STYLES-002", f"no style file {relative} in {folders}: "
                        "pamphleteer's own styles are incomplete; reinstall pamphleteer")
         return found[0]
 
