@@ -221,3 +221,11 @@ def test_every_problem_an_author_can_get_has_its_own_stable_code():
     for name, line, code in literal:
         places.setdefault(code, []).append(f"{name}:{line}")
     assert {code: where for code, where in places.items() if len(where) > 1} == {}
+
+
+def test_a_release_is_rebuilt_when_any_module_of_any_stage_changes():
+    """`make publish` rebuilds build/ files older than the code that made them: all of it,
+    not only the modules beside the publishing code."""
+    from pamphleteer.publish.plan import CODE
+
+    assert sorted(CODE) == sorted(modules().values())

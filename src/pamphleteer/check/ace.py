@@ -22,7 +22,8 @@ def find_ace() -> list[str] | None:
     environment names another one."""
     if os.environ.get("ACE"):
         return [os.environ["ACE"]]
-    local = Path(__file__).resolve().parents[2] / ".tools" / "node_modules" / ".bin" / "ace-puppeteer"
+    checkout = Path(__file__).resolve().parents[3]  # this file is src/pamphleteer/check/ace.py
+    local = checkout / ".tools" / "node_modules" / ".bin" / "ace-puppeteer"
     if local.is_file():
         return [str(local)]
     found = shutil.which("ace-puppeteer")

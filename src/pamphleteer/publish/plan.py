@@ -23,7 +23,9 @@ from ..support.styles import Styles
 from .catalogue import write_catalogue
 from .release import PRINT_DEFAULT, Outcome, make_release
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
+# pamphleteer's own code: a new version of it may make different files
+CODE = sorted(path for path in PACKAGE.rglob("*.py") if "styles" not in path.relative_to(PACKAGE).parts)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def build_stale(plan: Plan, build_dir: Path, styles: Styles) -> None:
 
 
 def _newest_input(book: Book, styles: Styles) -> float:
-    inputs = [book.source, *book.picture_files, *PACKAGE.glob("*.py"),
+    inputs = [book.source, *book.picture_files, *CODE,
               *(path for folder in styles.folders for path in folder.rglob("*")
                 if path.is_file() and "catalogue" not in path.relative_to(folder).parts)]
     return max(path.stat().st_mtime for path in inputs)
