@@ -1,5 +1,7 @@
-"""Bad input, end to end through the command line: one manuscript per problem in
-tests/bad/, each with the message expected.yaml says an author must see."""
+"""Bad input: one manuscript per problem in tests/bad/, each with the message
+expected.yaml says an author must see. Every one is read in-process, through the
+reader (where all of them are found); a few go end to end through the command line,
+for its exit codes, its one line per problem and the files it leaves."""
 
 import subprocess
 import sys
@@ -10,10 +12,14 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from pamphleteer.problems import PamphleteerError
+from pamphleteer.read.manuscript import read_book
+
 from support import ROOT
 
 BAD = ROOT / "tests" / "bad"
 EXPECTED = yaml.safe_load((BAD / "expected.yaml").read_text(encoding="utf-8"))
+WARNINGS = sorted(name for name, (_, severity, _) in EXPECTED.items() if severity == "warning")
 
 
 def run(*args, cwd=ROOT):
@@ -25,25 +31,63 @@ def test_every_bad_manuscript_has_an_expectation():
     assert sorted(EXPECTED) == sorted(p.name for p in BAD.glob("*.md"))
 
 
+def problems_reading(name: str, strict: bool) -> list[str]:
+    """What reading tests/bad/<name> reports, one line each (none: it reads)."""
+    try:
+        read_book(Path("tests") / "bad" / name, strict=strict)
+    except PamphleteerError as error:
+        return [str(problem) for problem in error.problems]
+    return []
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_the_author_is_told_where_and_what(name, tmp_path):
+def test_the_author_is_told_where_and_what(name, monkeypatch):
     where, severity, words = EXPECTED[name]
+    monkeypatch.chdir(ROOT)  # messages name the file as the author typed it
+    prefix = f"tests/bad/{name}:{where}: {severity}: "
+    found = problems_reading(name, strict=True)  # strict: warnings stop the build too
+    assert any(line.startswith(prefix) and words in line for line in found), found
+    assert all("\n" not in line for line in found)
+    if severity == "error":
+        assert problems_reading(name, strict=False) != []  # an error stops the build anyway
+    else:
+        assert problems_reading(name, strict=False) == []
+
+
+@pytest.mark.parametrize("name", [name for name in WARNINGS if name.startswith("raw-")])
+def test_raw_html_that_could_run_is_removed_from_the_book(name, capsys):
+    book = read_book(BAD / name)
+    html = "".join(part for section in book.sections for part in section.parts if isinstance(part, str))
+    assert "steal()" not in html and "<script" not in html and "<iframe" not in html and html
+    assert capsys.readouterr().err  # and the author is told
+
+
+# ---- end to end: the command line's exit codes, its lines and what it leaves --------
+
+def test_an_error_exits_1_names_file_line_and_column_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "tests/bad/missing-image.md", "-o", str(out), "--epub")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "tests/bad/missing-image.md:7:1: error: image not found: images/behive.png "
+        "(did you mean images/beehive.png?)"]
+    assert not out.exists() or not any(out.iterdir())  # nothing written, not even a part
+
+
+@pytest.mark.parametrize("name", ["raw-script.md", "unknown-key.md"])
+def test_a_warning_builds_and_strict_refuses(name, tmp_path):
+    where, _, words = EXPECTED[name]
     out = tmp_path / "out"
     result = run("build", f"tests/bad/{name}", "-o", str(out), "--epub")
-    prefix = f"tests/bad/{name}:{where}: {severity}: "
-    lines = [line for line in result.stderr.splitlines() if line.startswith(prefix)]
-    assert any(words in line for line in lines), result.stderr
-    assert "Traceback" not in result.stderr
-    if severity == "error":
-        assert result.returncode == 1
-        assert not out.exists() or not any(out.iterdir())  # nothing written, not even a part
-    else:
-        assert result.returncode == 0, result.stderr
-        with zipfile.ZipFile(out / f"{Path(name).stem}.epub") as epub:
-            text = " ".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
-        assert "steal()" not in text and "<script" not in text and "<iframe" not in text
-        strict = run("build", f"tests/bad/{name}", "-o", str(tmp_path / "strict"), "--epub", "--strict")
-        assert strict.returncode == 1 and not (tmp_path / "strict").exists()
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"tests/bad/{name}:{where}: warning: ") and words in line
+    with zipfile.ZipFile(out / f"{Path(name).stem}.epub") as epub:
+        text = " ".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
+    assert "steal()" not in text and "<script" not in text and "<iframe" not in text
+    strict = run("build", f"tests/bad/{name}", "-o", str(tmp_path / "strict"), "--epub", "--strict")
+    assert strict.returncode == 1 and not (tmp_path / "strict").exists()
+    assert [line for line in strict.stderr.splitlines() if line.startswith(f"tests/bad/{name}:")]
 
 
 def test_a_missing_manuscript_is_named(tmp_path):

@@ -24,7 +24,7 @@ from .pdf.profiles import DEFAULT_PROFILE, PrintProfile, load_profile
 from .read.manuscript import read_book
 from .render.epub import render_epub, render_font_css
 from .render.templates import labels
-from .support.cache import Cache
+from .support.cache import Cache, build_cache
 from .support.clock import build_time
 from .support.paths import DEFAULT_STYLES
 from .support.timings import stage
@@ -47,7 +47,7 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
     makes <stem>.pdf. The EPUB cites the pages of that own choice, whatever
     `profile` says, so that it is the same EPUB whichever PDF is asked for. `strict`:
     the manuscript's warnings stop the build too."""
-    cache = Cache(outdir / ".cache")
+    cache = build_cache(outdir)
     with stage("read"):
         book = read_book(Path(manuscript), strict, cache, styles)
     edition = choose_profile(book, styles)
