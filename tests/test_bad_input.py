@@ -12,10 +12,13 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from pamphleteer.pipeline import build_epub
 from pamphleteer.problems import PamphleteerError
 from pamphleteer.read.manuscript import read_book
+from pamphleteer.support.cache import Cache
+from pamphleteer.support.paths import DEFAULT_STYLES
 
-from support import ROOT
+from support import NS, ROOT, Epub
 
 BAD = ROOT / "tests" / "bad"
 EXPECTED = yaml.safe_load((BAD / "expected.yaml").read_text(encoding="utf-8"))
@@ -131,22 +134,43 @@ def test_an_image_file_too_large_for_any_page_is_refused_before_it_is_read(tmp_p
     assert f"{path}:6:1: error: image huge.png: huge.png is 60 MB, more than 50 MB" in result.stderr
 
 
-def test_a_one_megabyte_manuscript_with_two_thousand_notes_builds(tmp_path):
-    sentence = "Members paid into a common fund each week and drew on it in sickness. " * 7
+def long_manuscript(folder: Path, repeats: int) -> Path:
+    """Two thousand paragraphs in parts of fifty, each calling its own note; each
+    paragraph `repeats` sentences long."""
+    sentence = "Members paid into a common fund each week and drew on it in sickness. " * repeats
     parts = ["---\ntitle: A Long Pamphlet\ndate: 2026-01-01\n---\n"]
     for n in range(2000):
         if n % 50 == 0:
             parts.append(f"## Part {n // 50 + 1}\n")
         parts.append(f"{sentence}Claim {n}.[^n{n}]\n")
     parts += [f"[^n{n}]: Source {n}, page {n % 300 + 1}.\n" for n in range(2000)]
-    path = tmp_path / "long.md"
+    path = folder / "long.md"
     path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def footnotes(epub: Path) -> int:
+    with zipfile.ZipFile(epub) as archive:
+        return sum(archive.read(n).decode().count('epub:type="footnote"')
+                   for n in archive.namelist() if n.endswith(".xhtml"))
+
+
+def test_a_one_megabyte_manuscript_with_two_thousand_notes_is_read_and_made_an_epub(tmp_path):
+    # Read and packaged whole; the print pages, which cost minutes at this length
+    # (some 540 pages), are laid out in the test below at half of it.
+    path = long_manuscript(tmp_path, 7)
     assert path.stat().st_size > 1_000_000
+    book = read_book(path, strict=True)
+    assert len(book.notes) == 2000
+    assert footnotes(build_epub(book, tmp_path / "long.epub", DEFAULT_STYLES, None, Cache(None))) == 2000
+
+
+def test_two_thousand_notes_over_two_hundred_pages_build(tmp_path):
+    path = long_manuscript(tmp_path, 3)
     result = run("build", str(path), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr[-2000:]
-    with zipfile.ZipFile(tmp_path / "out" / "long.epub") as epub:
-        notes = sum(epub.read(n).decode().count('epub:type="footnote"')
-                    for n in epub.namelist() if n.endswith(".xhtml"))
-    assert notes == 2000
-
-    assert len(PdfReader(tmp_path / "out" / "long.pdf").pages) > 200
+    assert footnotes(tmp_path / "out" / "long.epub") == 2000
+    pages = len(PdfReader(tmp_path / "out" / "long.pdf").pages)
+    assert pages > 200
+    epub = Epub(tmp_path / "out" / "long.epub")
+    assert len(epub.nav()[1].xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)) == pages
