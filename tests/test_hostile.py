@@ -106,7 +106,9 @@ def test_a_stylesheet_cannot_read_outside_either(tmp_path, secret):
     assert not (tmp_path / "out").exists() or not leaked(tmp_path / "out")
 
 
-def test_a_killed_build_leaves_the_previous_files_whole(tmp_path):
+def test_a_killed_build_leaves_the_previous_files_whole(tmp_path, shared_cache):
+    # The run's shared cache holds the sample's pictures, cover and layout, as a build
+    # folder's own would: the first build is quick; the edited text is laid out afresh.
     folder = tmp_path / "book"
     shutil.copytree(SAMPLE.parent, folder)
     manuscript = folder / SAMPLE.name

@@ -5,8 +5,7 @@ from collections import defaultdict
 import pytest
 
 from pamphleteer.pdf.corrections import stray_notes
-from pamphleteer.pdf.layout import lay_out_book
-from pamphleteer.pipeline import build_time, choose_profile
+from pamphleteer.pipeline import choose_profile, lay_out_print
 from pamphleteer.support.cache import Cache
 from pamphleteer.support.styles import DEFAULTS
 
@@ -14,11 +13,12 @@ HEADINGS = {"h1", "h2", "h3", "h4"}
 
 
 @pytest.fixture(scope="module", params=["sample", "chapters"])
-def document(request):
+def document(request, shared_cache_folder):
+    """The book's pages as its PDF prints them: laid out from the corrected HTML its
+    build remembered, as a rebuild of the PDF does."""
     built = request.getfixturevalue(request.param)
-    created = build_time(built.book).isoformat()
     profile = choose_profile(built.book, DEFAULTS)
-    return lay_out_book(built.book, DEFAULTS, profile, created, Cache(None))[0]
+    return lay_out_print(built.book, DEFAULTS, profile, Cache(shared_cache_folder))[0]
 
 
 def lines_per_page(document) -> dict:

@@ -67,8 +67,8 @@ def test_a_pdf_built_for_another_profile_has_the_wrong_boxes_and_fonts(sample):
     assert ("PRINT-031", "error") in found  # and fewer than 24 pages
 
 
-def test_a_folded_booklet_is_padded_to_a_multiple_of_four_before_the_back_page(sample, tmp_path):
-    pdf = build(sample.book.source, tmp_path, ("pdf",), profile="press").outputs["pdf"]
+def test_a_folded_booklet_is_padded_to_a_multiple_of_four_before_the_back_page(sample, sample_press):
+    pdf = sample_press.pdf
     texts = page_texts(pdf)
     assert len(texts) % 4 == 0
     assert texts[-1].strip().startswith("Colophon")

@@ -29,7 +29,7 @@ from .problems import Problem, StrictFailure, collect
 from .read.manuscript import read_book
 from .render.epub import render_epub, render_font_css
 from .render.templates import labels
-from .support.cache import Cache
+from .support.cache import Cache, build_cache
 from .support.clock import build_time
 from .support.output import outputs_held
 from .support.styles import DEFAULTS, Styles
@@ -65,7 +65,7 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
 
 def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Styles,
            profile: str | None, strict: bool) -> tuple[Book, dict[str, Path]]:
-    cache = Cache(outdir / ".cache")
+    cache = build_cache(outdir)
     with stage("read"):
         book = read_book(manuscript, strict, cache, styles)
     edition = choose_profile(book, styles)

@@ -24,6 +24,16 @@ from .. import __version__
 from ..problems import Problem, captured, report_all
 from .output import write_atomically
 
+# A folder for the cache of every build, instead of each build folder's own `.cache`:
+# the tests share one, so that the same manuscript built twice is laid out once.
+ENVIRONMENT = "PAMPHLETEER_CACHE"
+
+
+def build_cache(outdir: Path) -> Cache:
+    """The cache of a build into `outdir`: `<outdir>/.cache`, or PAMPHLETEER_CACHE's folder."""
+    shared = os.environ.get(ENVIRONMENT)
+    return Cache(Path(shared) if shared else outdir / ".cache")
+
 
 def cache_key(*inputs: bytes | str) -> str:
     digest = hashlib.sha256(__version__.encode())

