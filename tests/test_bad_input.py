@@ -13,10 +13,10 @@ import yaml
 from pypdf import PdfReader
 
 from pamphleteer.pipeline import build_epub
-from pamphleteer.problems import PamphleteerError
+from pamphleteer.problems import PamphleteerError, collect
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.support.cache import Cache
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS
 
 from support import NS, ROOT, Epub
 
@@ -34,13 +34,16 @@ def test_every_bad_manuscript_has_an_expectation():
     assert sorted(EXPECTED) == sorted(p.name for p in BAD.glob("*.md"))
 
 
-def problems_reading(name: str, strict: bool) -> list[str]:
-    """What reading tests/bad/<name> reports, one line each (none: it reads)."""
-    try:
-        read_book(Path("tests") / "bad" / name, strict=strict)
-    except PamphleteerError as error:
-        return [str(problem) for problem in error.problems]
-    return []
+def problems_reading(name: str, strict: bool) -> tuple[list[str], list[str]]:
+    """What reading tests/bad/<name> reports through the problem channel, and the problems
+    of the error that stops it (none: it reads), one line each."""
+    raised = []
+    with collect() as heard:
+        try:
+            read_book(Path("tests") / "bad" / name, strict=strict)
+        except PamphleteerError as error:
+            raised = [str(problem) for problem in error.problems]
+    return [str(problem) for problem in heard.found], raised
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -48,21 +51,25 @@ def test_the_author_is_told_where_and_what(name, monkeypatch):
     where, severity, words = EXPECTED[name]
     monkeypatch.chdir(ROOT)  # messages name the file as the author typed it
     prefix = f"tests/bad/{name}:{where}: {severity}: "
-    found = problems_reading(name, strict=True)  # strict: warnings stop the build too
+    heard, raised = problems_reading(name, strict=True)  # strict: warnings stop the build too
+    found = heard + raised
     assert any(line.startswith(prefix) and words in line for line in found), found
     assert all("\n" not in line for line in found)
+    assert raised != []
+    heard, raised = problems_reading(name, strict=False)
     if severity == "error":
-        assert problems_reading(name, strict=False) != []  # an error stops the build anyway
+        assert raised != []  # an error stops the build anyway
     else:
-        assert problems_reading(name, strict=False) == []
+        assert raised == [] and any(line.startswith(prefix) for line in heard), heard
 
 
 @pytest.mark.parametrize("name", [name for name in WARNINGS if name.startswith("raw-")])
-def test_raw_html_that_could_run_is_removed_from_the_book(name, capsys):
-    book = read_book(BAD / name)
+def test_raw_html_that_could_run_is_removed_from_the_book(name):
+    with collect() as heard:
+        book = read_book(BAD / name)
     html = "".join(part for section in book.sections for part in section.parts if isinstance(part, str))
     assert "steal()" not in html and "<script" not in html and "<iframe" not in html and html
-    assert capsys.readouterr().err  # and the author is told
+    assert heard.warnings  # and the author is told
 
 
 # ---- end to end: the command line's exit codes, its lines and what it leaves --------
@@ -73,7 +80,7 @@ def test_an_error_exits_1_names_file_line_and_column_and_writes_nothing(tmp_path
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "tests/bad/missing-image.md:7:1: error: image not found: images/behive.png "
-        "(did you mean images/beehive.png?)"]
+        "(did you mean images/beehive.png?) [READ-073]"]
     assert not out.exists() or not any(out.iterdir())  # nothing written, not even a part
 
 
@@ -161,7 +168,7 @@ def test_a_one_megabyte_manuscript_with_two_thousand_notes_is_read_and_made_an_e
     assert path.stat().st_size > 1_000_000
     book = read_book(path, strict=True)
     assert len(book.notes) == 2000
-    assert footnotes(build_epub(book, tmp_path / "long.epub", DEFAULT_STYLES, None, Cache(None))) == 2000
+    assert footnotes(build_epub(book, tmp_path / "long.epub", DEFAULTS, None, Cache(None))) == 2000
 
 
 def test_a_thousand_notes_over_two_hundred_pages_build(tmp_path):

@@ -17,7 +17,7 @@ from pamphleteer.problems import PamphleteerError
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.render.print import print_pieces, render_print
 from pamphleteer.support.cache import Cache
-from pamphleteer.support.paths import DEFAULT_STYLES
+from pamphleteer.support.styles import DEFAULTS
 
 from support import draw_image, write_manuscript
 
@@ -71,8 +71,8 @@ def test_any_manuscript_reads_and_renders_or_gives_a_clear_error(tmp_path_factor
         assert_clear(error, path)
         return
     for piece in print_pieces(book):
-        assert "<body" in render_print(book, DEFAULT_STYLES, "2026-01-01T00:00:00Z", piece)
-    epub = build_epub(book, folder / "random.epub", DEFAULT_STYLES, None, covers)
+        assert "<body" in render_print(book, DEFAULTS, "2026-01-01T00:00:00Z", piece)
+    epub = build_epub(book, folder / "random.epub", DEFAULTS, None, covers)
     with zipfile.ZipFile(epub) as archive:
         assert archive.testzip() is None
         for name in archive.namelist():
