@@ -141,7 +141,8 @@ def test_the_epub_stage_never_loads_weasyprint_nor_the_pdf_stage():
             seen.add(name)
             todo += edges.get(name, ())
         assert not {n for n in seen if part(n) == "pdf"}, start
-        assert not any("outside:weasyprint" in outside[n] or "outside:pydyf" in outside[n] for n in seen), start
+        assert not any("outside:weasyprint" in outside[n] or "outside:pydyf" in outside[n]
+                       for n in seen), start
 
 
 def test_weasyprints_internals_are_read_in_one_module():
