@@ -43,12 +43,14 @@ class _Server:
         self.reports = Path(tempfile.mkdtemp(prefix="epubcheck-reports-"))
         self.count = 0
 
-    def check(self, infile: str, lang: str, profile: str) -> tuple[int, str] | None:
-        """EPUBCheck's exit code and JSON report for `infile`; None to run it on its own."""
+    def check(self, infile: str, lang: str, profile: str,
+              folder: str | None = None) -> tuple[int, str] | None:
+        """EPUBCheck's exit code and JSON report for `infile` (relative to `folder`, if
+        given, else to this process's); None to run it on its own."""
         with self.lock:
-            return self._check(infile, lang, profile)
+            return self._check(infile, lang, profile, Path(folder or os.getcwd()))
 
-    def _check(self, infile: str, lang: str, profile: str) -> tuple[int, str] | None:
+    def _check(self, infile: str, lang: str, profile: str, folder: Path) -> tuple[int, str] | None:
         if self.failed:
             return None
         if self.process is None or self.process.poll() is not None:
@@ -58,7 +60,7 @@ class _Server:
         self.count += 1
         report = self.reports / f"{self.count}.json"
         try:
-            self.process.stdin.write(f"{Path(infile).resolve()}\t{report}\t{profile}\n")
+            self.process.stdin.write(f"{(folder / infile).resolve()}\t{report}\t{profile}\n")
             self.process.stdin.flush()
             code = int(self.process.stdout.readline())
         except (OSError, ValueError):  # no compiler in this Java, say: one Java per EPUB then
@@ -69,7 +71,9 @@ class _Server:
             return None
         text = report.read_text(encoding="utf-8")
         report.unlink()
-        return code, text
+        # EPUBCheck names the file as it was given (the kept Java has its own folder).
+        given, absolute = json.dumps(infile)[1:-1], json.dumps(str((folder / infile).resolve()))[1:-1]
+        return code, text.replace(absolute, given) if given != absolute else text
 
     def stop(self) -> None:
         with self.lock:
@@ -113,7 +117,7 @@ if (len(args) == 9 and args[0].startswith("-Duser.language=") and args[1:3] == [
     try:
         with socket.socket(socket.AF_UNIX) as connection:
             connection.connect({socket!r})
-            connection.sendall(json.dumps([os.path.abspath(args[3]), args[0].split("=", 1)[1],
+            connection.sendall(json.dumps([args[3], os.getcwd(), args[0].split("=", 1)[1],
                                            args[6]]).encode() + b"\\n")
             answer = json.loads(connection.makefile("rb").readline())
     except (OSError, ValueError):
@@ -127,8 +131,8 @@ os.execv({java!r}, [{java!r}, *args])
 
 class _Requests(socketserver.StreamRequestHandler):
     def handle(self):
-        infile, lang, profile = json.loads(self.rfile.readline())
-        answer = SERVER_PROCESS.check(infile, lang, profile)
+        infile, folder, lang, profile = json.loads(self.rfile.readline())
+        answer = SERVER_PROCESS.check(infile, lang, profile, folder)
         self.wfile.write(json.dumps(answer).encode() + b"\n")
 
 
