@@ -121,11 +121,11 @@ $(BUILD)/%-booklet.pdf: $(BUILD)/%.pdf
 
 check: $(NAMES:%=check-%) ## EPUBCheck, Ace, and preflight of each PDF for its print profile (warnings fail too)
 
-# -n auto: a pytest-xdist worker per core; loadscope: each test module goes whole to one
-# worker, so that a module's fixtures (the published shelf, say) are made once.
+# -n auto: a pytest-xdist worker per core; worksteal: a worker that runs out of tests
+# takes some from the end of another's list (the longest modules come first: conftest.py).
 test: $(SETUP) $(ACE) $(AXE) ## run the whole test suite (EPUBCheck, Ace and axe included) and the linter
 	$(VENV)/bin/ruff check src tests bench
-	$(PYTHON) -m pytest -n auto --dist loadscope
+	$(PYTHON) -m pytest -n auto --dist worksteal
 
 # The benchmark: a generated 120,000-word book and the sample, built and timed
 # against pandoc and bare WeasyPrint (bench/README.md). It takes a while.

@@ -157,9 +157,10 @@ def heard() -> Iterator[Problems]:
         yield problems
 
 
-# The modules that take a minute or more start first, so that the workers of `make test`
-# (pytest-xdist, a module to a worker) end at about the same time: none is left
-# running one of them alone at the end.
+# The modules that take a minute or more come first. `make test` (pytest-xdist, worksteal)
+# gives each worker a part of the list, and a worker that runs out takes tests from the
+# end of another's: so the long ones start at once, and are never split between workers
+# (which would make their module's fixtures, the published shelf say, twice).
 LONGEST_FIRST = ["test_publish.py", "test_bad_input.py", "test_accessibility.py", "test_make.py"]
 
 
