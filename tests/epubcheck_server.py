@@ -78,6 +78,7 @@ class _Server:
     def stop(self) -> None:
         with self.lock:
             self._stop()
+        shutil.rmtree(self.reports, ignore_errors=True)
 
     def _stop(self) -> None:
         if self.process is not None:
