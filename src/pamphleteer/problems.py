@@ -77,6 +77,11 @@ def fail(code: str, message: str, path: Path | None = None, line: int | None = N
 
 # --- the channel ----------------------------------------------------------------
 
+def of_severity(problems: list[Problem], severity: str) -> list[Problem]:
+    """The problems of one severity ("error", "warning", "info"), in their order."""
+    return [problem for problem in problems if problem.severity == severity]
+
+
 @dataclass
 class Problems:
     """The problems reported while a `collect()` is open, in the order they came."""
@@ -91,11 +96,11 @@ class Problems:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.found if p.severity == "error"]
+        return of_severity(self.found, "error")
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.found if p.severity == "warning"]
+        return of_severity(self.found, "warning")
 
 
 _open: ContextVar[Problems | None] = ContextVar("pamphleteer_problems", default=None)
@@ -165,11 +170,11 @@ class Diagnostics:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return of_severity(self.problems, "error")
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return of_severity(self.problems, "warning")
 
     def raise_if_errors(self) -> None:
         """Stop on errors, with every problem found (the warnings too, where they belong)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..problems import Problem
+from ..problems import Problem, of_severity
 
 
 @dataclass
@@ -21,11 +21,11 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
-        return [f for f in self.findings if f.severity == "error"]
+        return of_severity(self.findings, "error")
 
     @property
     def warnings(self) -> list[Problem]:
-        return [f for f in self.findings if f.severity == "warning"]
+        return of_severity(self.findings, "warning")
 
     def fails(self, strict: bool = False) -> bool:
         """Whether the file fails its check: on errors; with `strict`, on warnings too."""
