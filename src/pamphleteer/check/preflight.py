@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pdfplumber
 from PIL import Image
 from pypdf import PdfReader
 
@@ -20,6 +19,7 @@ from ..pdf.pictures import CROP_CODE, crop_fix, crop_words
 from ..pdf.profiles import PrintProfile
 from ..problems import Problem, counted
 from ..support.images import SVG_TYPE
+from ..support.pdfpages import PageContent, Picture, page_contents
 from .findings import Report
 from .pdf import font_is_embedded, pdf_fonts
 
@@ -47,11 +47,11 @@ def preflight(pdf: Path, profile: PrintProfile, book: Book | None = None) -> Rep
     findings = (_fonts_findings(reader, profile) + _box_findings(reader, profile)
                 + _page_count_findings(len(reader.pages), profile))
     placed = _figures_by_page(reader, book)
-    with pdfplumber.open(pdf) as document:
-        findings += _image_findings(document, profile, book, placed)
-        findings += _placement_findings(document, reader, profile, book, placed)
-        if profile.output_intent:
-            findings += _colour_findings(document, book, placed) + _drawing_findings(book)
+    pages = list(page_contents(pdf))
+    findings += _image_findings(pages, profile, book, placed)
+    findings += _placement_findings(pages, reader, profile, book, placed)
+    if profile.output_intent:
+        findings += _colour_findings(pages, book, placed) + _drawing_findings(book)
     findings = _accept(findings, book.metadata.print_accept if book else ())
     summary = f"preflight for '{profile.name}' ({profile.description}): " \
               f"{counted(sum(f.severity == 'error' for f in findings), 'error')}, " \
@@ -123,19 +123,20 @@ def _page_count_findings(count: int, profile: PrintProfile) -> list[Problem]:
     return findings
 
 
-def _image_findings(document, profile: PrintProfile, book: Book | None,
+def _image_findings(pages: list[PageContent], profile: PrintProfile, book: Book | None,
                     placed: dict[int, list[Figure]]) -> list[Problem]:
     findings = []
     seen = set()
-    for number, page in enumerate(document.pages, start=1):
-        images = page.images
+    for number, page in enumerate(pages, start=1):
+        images = page.pictures
         for index, image in enumerate(images):
-            pixels_w, pixels_h = image["srcsize"]
-            inches_w, inches_h = image["width"] / 72, image["height"] / 72
+            pixels_w, pixels_h = image.pixels
+            left, bottom, right, top = image.box
+            inches_w, inches_h = (right - left) / 72, (top - bottom) / 72
             if inches_w <= 0 or inches_h <= 0:
                 continue
             ppi = min(pixels_w / inches_w, pixels_h / inches_h)
-            key = (number, image["name"])
+            key = (number, image.key)
             if ppi >= (profile.warn_below_ppi or 0) or key in seen:
                 continue
             seen.add(key)
@@ -149,23 +150,21 @@ def _image_findings(document, profile: PrintProfile, book: Book | None,
     return findings
 
 
-def _placement_findings(document, reader: PdfReader, profile: PrintProfile, book: Book | None,
-                        placed: dict[int, list[Figure]]) -> list[Problem]:
+def _placement_findings(pages: list[PageContent], reader: PdfReader, profile: PrintProfile,
+                        book: Book | None, placed: dict[int, list[Figure]]) -> list[Problem]:
     """Text in the bleed is cut off; text in the safe zone may be."""
     findings = []
     safe = profile.safe_zone * MM
-    for number, (page, pdf_page) in enumerate(zip(document.pages, reader.pages, strict=True), start=1):
+    for number, (page, pdf_page) in enumerate(zip(pages, reader.pages, strict=True), start=1):
         left, bottom, right, top = (float(v) for v in pdf_page.trimbox)
-        media_bottom = float(pdf_page.mediabox[1])
         worst = None
         for char in page.chars:
-            if not char["text"].strip():
+            if not char.text.strip():
                 continue
-            # pdfplumber: x in PDF space, y from the bottom of the media box
-            y0, y1 = char["y0"] + media_bottom, char["y1"] + media_bottom
-            inset = min(char["x0"] - left, right - char["x1"], top - y1, y0 - bottom)
+            x0, y0, x1, y1 = char.box
+            inset = min(x0 - left, right - x1, top - y1, y0 - bottom)
             if worst is None or inset < worst[0]:
-                worst = (inset, char["text"])
+                worst = (inset, char.text)
         findings += _picture_placement(page, pdf_page, number, profile, book, placed)
         if worst and worst[0] < -TOLERANCE:
             findings.append(Place(f"page {number}").finding(
@@ -178,7 +177,7 @@ def _placement_findings(document, reader: PdfReader, profile: PrintProfile, book
     return findings
 
 
-def _picture_placement(page, pdf_page, number: int, profile: PrintProfile, book: Book | None,
+def _picture_placement(page: PageContent, pdf_page, number: int, profile: PrintProfile, book: Book | None,
                        placed: dict[int, list[Figure]]) -> list[Problem]:
     """A picture may cross the trim only to fill the whole bleed (a full-bleed page), and
     should not lose much more than the bleed doing so."""
@@ -186,11 +185,9 @@ def _picture_placement(page, pdf_page, number: int, profile: PrintProfile, book:
     safe = profile.safe_zone * MM
     left, bottom, right, top = (float(v) for v in pdf_page.trimbox)
     bleed = [float(v) for v in pdf_page.bleedbox]
-    media_bottom = float(pdf_page.mediabox[1])
-    images = page.images
+    images = page.pictures
     for index, image in enumerate(images):
-        x0, x1 = image["x0"], image["x1"]
-        y0, y1 = image["y0"] + media_bottom, image["y1"] + media_bottom
+        x0, y0, x1, y1 = image.box
         inset = min(x0 - left, right - x1, top - y1, y0 - bottom)
         full_bleed = (x0 <= bleed[0] + TOLERANCE and y0 <= bleed[1] + TOLERANCE
                       and x1 >= bleed[2] - TOLERANCE and y1 >= bleed[3] - TOLERANCE)
@@ -226,14 +223,14 @@ def _drawing_findings(book: Book | None) -> list[Problem]:
             for f in book.figures if f.media_type == "image/svg+xml"]
 
 
-def _colour_findings(document, book: Book | None, placed: dict[int, list[Figure]]) -> list[Problem]:
+def _colour_findings(pages: list[PageContent], book: Book | None,
+                     placed: dict[int, list[Figure]]) -> list[Problem]:
     """A CMYK press converts RGB itself, and not always as the author expects."""
     findings = []
-    for number, page in enumerate(document.pages, start=1):
-        images = page.images
+    for number, page in enumerate(pages, start=1):
+        images = page.pictures
         for index, image in enumerate(images):
-            space = str(image.get("colorspace"))
-            if "RGB" in space or "ICCBased" in space:
+            if image.colour_space != "other":
                 findings.append(_picture_place(book, placed, number, images, index).finding(
                     "warning", "PRINT-020",
                     "an RGB picture in a CMYK book: the printer converts it, and colours may "
@@ -256,12 +253,12 @@ def _figures_by_page(reader: PdfReader, book: Book | None) -> dict[int, list[Fig
 
 
 def _picture_place(book: Book | None, placed: dict[int, list[Figure]], number: int,
-                   images: list[dict], index: int) -> Place:
+                   images: list[Picture], index: int) -> Place:
     """Where the index-th picture placed on page `number` comes from, for a finding."""
     return _place(book, _figure_for(book, placed.get(number, []), images, index), number)
 
 
-def _figure_for(book: Book | None, on_page: list[Figure], images: list[dict],
+def _figure_for(book: Book | None, on_page: list[Figure], images: list[Picture],
                 index: int) -> Figure | str | None:
     """The figure (or 'cover') a placed image comes from: when the page's figures account
     for every picture on it, the one in the same place in reading order (whatever its
@@ -271,7 +268,7 @@ def _figure_for(book: Book | None, on_page: list[Figure], images: list[dict],
         return None
     if len(on_page) == len(images):
         return on_page[index]
-    width, height = images[index]["srcsize"]
+    width, height = images[index].pixels
     matches = [f for f in [*on_page, *book.figures] if (f.width, f.height) == (width, height)]
     if matches:
         return matches[0]

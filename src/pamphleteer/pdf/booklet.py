@@ -18,11 +18,11 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
 import pikepdf
 
 from ..problems import fail
 from ..support.output import write_atomically
+from ..support.pdfpages import page_contents
 
 POINTS_PER_MM = 72 / 25.4
 SHEETS = {  # landscape width × height, mm
@@ -113,11 +113,10 @@ def _margin_difference(pdf: Path) -> float:
     """How much further right the text starts on right-hand pages than on left-hand ones
     (inside margin minus outside margin), in points; 0 when it cannot tell."""
     starts: dict[int, list[float]] = {0: [], 1: []}
-    with pdfplumber.open(pdf) as document:
-        for number, page in enumerate(document.pages[:12], start=1):
-            lefts = [c["x0"] for c in page.chars if c["text"].strip()]
-            if len(lefts) > 200:  # a page of running text, not a title or a blank
-                starts[number % 2].append(min(lefts))
+    for number, page in enumerate(page_contents(pdf, first_pages=12), start=1):
+        lefts = [char.box[0] for char in page.chars if char.text.strip()]
+        if len(lefts) > 200:  # a page of running text, not a title or a blank
+            starts[number % 2].append(min(lefts))
     if not starts[0] or not starts[1]:
         return 0.0
     return statistics.median(starts[1]) - statistics.median(starts[0])
