@@ -18,6 +18,7 @@ from pamphleteer.model import Book
 from pamphleteer.pipeline import build
 from pamphleteer.problems import Problems, collect
 from pamphleteer.support import cache
+from run_once import once, run_folder
 
 from support import FIXTURES, SAMPLE, draw_image
 
@@ -73,10 +74,7 @@ def shared_cache_folder(tmp_path_factory) -> Path:
     entries are keyed by their inputs, so the same manuscript built by two tests (or
     two workers) is laid out once. Tests that count a build folder's own cache
     entries, or that must build afresh, do not use it."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # the run's folder, above each worker's own
-    folder = base / "shared-cache"
+    folder = run_folder(tmp_path_factory) / "shared-cache"
     folder.mkdir(exist_ok=True)
     return folder
 
@@ -110,14 +108,15 @@ def _build(manuscript: Path, outdir: Path, cache_folder: Path, **options) -> Bui
 
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory, shared_cache_folder) -> Built:
-    """The sample pamphlet in manuscript/, built once for the whole session."""
-    return _build(SAMPLE, tmp_path_factory.mktemp("sample"), shared_cache_folder)
+    """The sample pamphlet in manuscript/, built once for the whole run."""
+    return once(tmp_path_factory, "sample", lambda folder: _build(SAMPLE, folder, shared_cache_folder))
 
 
 @pytest.fixture(scope="session")
 def sample_press(tmp_path_factory, shared_cache_folder) -> Built:
     """The sample's PDF for the press profile (and its EPUB, the same as the sample's)."""
-    return _build(SAMPLE, tmp_path_factory.mktemp("sample-press"), shared_cache_folder, profile="press")
+    return once(tmp_path_factory, "sample-press",
+                lambda folder: _build(SAMPLE, folder, shared_cache_folder, profile="press"))
 
 
 def copy_chapters(folder: Path) -> Path:
@@ -132,16 +131,18 @@ def copy_chapters(folder: Path) -> Path:
 @pytest.fixture(scope="session")
 def chapters(tmp_path_factory, shared_cache_folder) -> Built:
     """A longer work: `#` chapters with `##` sections, its own cover, an ISBN, two authors."""
-    folder = tmp_path_factory.mktemp("chapters")
-    return _build(copy_chapters(folder), folder / "out", shared_cache_folder)
+    return once(tmp_path_factory, "chapters", lambda folder: _build(
+        copy_chapters(folder), folder / "out", shared_cache_folder))
 
 
 @pytest.fixture(scope="session")
 def minimal(tmp_path_factory, shared_cache_folder) -> Built:
     """Only a title and a few paragraphs: no headings, notes or pictures."""
-    folder = tmp_path_factory.mktemp("minimal")
-    shutil.copy(FIXTURES / "minimal.md", folder)
-    return _build(folder / "minimal.md", folder / "out", shared_cache_folder)
+    def make(folder: Path) -> Built:
+        shutil.copy(FIXTURES / "minimal.md", folder)
+        return _build(folder / "minimal.md", folder / "out", shared_cache_folder)
+
+    return once(tmp_path_factory, "minimal", make)
 
 
 @pytest.fixture(params=["sample", "chapters", "minimal"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import re
 import zipfile
 from dataclasses import dataclass
@@ -56,6 +58,9 @@ class Epub:
         self.opf = etree.fromstring(self.zip.read(self.opf_name))
         self.base = PurePosixPath(self.opf_name).parent
 
+    def __reduce__(self):  # a fixture made once for the run is handed over pickled
+        return Epub, (self.path,)
+
     def read(self, href: str) -> bytes:
         return self.zip.read(str(self.base / href))
 
@@ -96,8 +101,19 @@ class Epub:
 
 # --- PDF ------------------------------------------------------------------------
 
+# Many tests read the same session-built PDF: each is read once per process, by its bytes.
+_read: dict[tuple[str, str, float], list] = {}
+
+
+def _once(kind: str, pdf: Path, read, *args) -> list:
+    key = (kind, hashlib.sha256(Path(pdf).read_bytes()).hexdigest(), *args)
+    if key not in _read:
+        _read[key] = read(pdf, *args)
+    return copy.deepcopy(_read[key])
+
+
 def page_texts(pdf: Path) -> list[str]:
-    return [page.extract_text() or "" for page in PdfReader(pdf).pages]
+    return _once("texts", pdf, lambda path: [page.extract_text() or "" for page in PdfReader(path).pages])
 
 
 def flat(text: str) -> str:
@@ -108,6 +124,10 @@ def flat(text: str) -> str:
 
 def note_calls(pdf: Path, body_size: float = 11.0) -> list[set[int]]:
     """For each page, the note numbers called on it: runs of small raised digits in the text."""
+    return _once("calls", pdf, _note_calls, body_size)
+
+
+def _note_calls(pdf: Path, body_size: float) -> list[set[int]]:
     calls = []
     with pdfplumber.open(pdf) as document:
         for page in document.pages:

@@ -15,8 +15,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 import generate as generator  # noqa: E402
 from generate import counts, generate  # noqa: E402
 
+from run_once import made_once
+
 
 @pytest.fixture(scope="module")
+@made_once
 def large(tmp_path_factory) -> Path:
     return generate(tmp_path_factory.mktemp("large"), 1)
 

@@ -15,6 +15,7 @@ from pamphleteer.pipeline import build
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.support.styles import DEFAULTS
 from pamphleteer.support.units import parse_trim
+from run_once import made_once
 
 from support import draw_image, write_manuscript
 
@@ -33,6 +34,7 @@ class Built:
 
 
 @pytest.fixture(scope="module")
+@made_once
 def bleeds(tmp_path_factory) -> Built:
     """One photo as a figure and again full-bleed; a 3:2 landscape and a 2:3 portrait
     picture full-bleed on A5 portrait pages; built for a print shop."""

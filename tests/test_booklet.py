@@ -6,6 +6,7 @@ from pypdf import PdfReader
 
 from pamphleteer.pdf.booklet import imposition, make_booklet, padded_order, sheet_for
 from pamphleteer.pipeline import build
+from run_once import made_once
 
 from support import write_manuscript
 
@@ -48,6 +49,7 @@ def test_sheet_follows_the_trim():
 
 
 @pytest.fixture(scope="module")
+@made_once
 def book(tmp_path_factory):
     folder = tmp_path_factory.mktemp("booklet")
     body = "".join(f"## Part {n}\n\n" + "A club met above the baker's shop. " * 70 + "\n\n"

@@ -9,6 +9,7 @@ import pdfplumber
 import pytest
 
 from pamphleteer.pipeline import build
+from run_once import made_once
 
 from support import write_manuscript
 
@@ -67,11 +68,13 @@ def questions_book(folder, questions: list[str]):
 
 
 @pytest.fixture(scope="module")
+@made_once
 def long_contents(tmp_path_factory):
     return questions_book(tmp_path_factory.mktemp("long"), LONG_QUESTIONS)
 
 
 @pytest.fixture(scope="module")
+@made_once
 def nearly_one_page(tmp_path_factory):
     return questions_book(tmp_path_factory.mktemp("nearly"), NEARLY_ONE_PAGE)
 

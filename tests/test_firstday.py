@@ -13,6 +13,7 @@ from pamphleteer.check.epubcheck import check_epub
 from pamphleteer.check.preflight import preflight
 from pamphleteer.pipeline import build, choose_profile
 from pamphleteer.support.styles import DEFAULTS
+from run_once import made_once
 
 from support import FIXTURES, NS, Epub
 
@@ -20,6 +21,7 @@ FIRSTDAY = FIXTURES / "firstday"
 
 
 @pytest.fixture(scope="module")
+@made_once
 def pamphlet(tmp_path_factory):
     folder = tmp_path_factory.mktemp("firstday")
     sys.path.insert(0, str(FIRSTDAY))

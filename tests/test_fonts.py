@@ -14,6 +14,7 @@ from pamphleteer.problems import PamphleteerError
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.support.paths import DEFAULT_STYLES
 from pamphleteer.support.styles import DEFAULTS, Styles
+from run_once import made_once
 
 from support import Epub, write_manuscript
 
@@ -21,6 +22,7 @@ BODY = "Some *italic* and **bold** words, with a ligature: office.\n\n## A headi
 
 
 @pytest.fixture(scope="module")
+@made_once
 def with_fonts(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fonts")
     path = write_manuscript(folder, BODY, "title: Type\ndate: 2026-01-01\nepub-fonts: true")

@@ -13,6 +13,7 @@ from pamphleteer.pipeline import build
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.support.paths import DEFAULT_STYLES
 from pamphleteer.support.styles import Styles
+from run_once import made_once
 
 from support import NS, XML_LANG, Epub, draw_image, page_texts, write_manuscript
 
@@ -54,6 +55,7 @@ def test_quotes_are_the_languages_in_the_epub_and_the_pdf(tmp_path, lang):
 
 
 @pytest.fixture(scope="module")
+@made_once
 def german(tmp_path_factory):
     folder = tmp_path_factory.mktemp("de")
     draw_image(folder / "kater.png", size=(600, 400))
@@ -69,6 +71,7 @@ def german(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+@made_once
 def french(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fr")
     body = ("## Premier chapitre\n\n"

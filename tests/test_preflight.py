@@ -12,6 +12,7 @@ from pamphleteer.pdf.profiles import load_profile
 from pamphleteer.pipeline import build
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.support.styles import DEFAULTS
+from run_once import made_once
 
 from support import draw_image, page_texts, write_manuscript
 
@@ -25,6 +26,7 @@ def codes(report):
 
 
 @pytest.fixture(scope="module")
+@made_once
 def low_res(tmp_path_factory):
     """A 400 × 300 px picture shown the full width of the text."""
     folder = tmp_path_factory.mktemp("lowres")

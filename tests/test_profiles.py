@@ -15,6 +15,7 @@ from pamphleteer.problems import PamphleteerError
 from pamphleteer.support.paths import DEFAULT_STYLES
 from pamphleteer.support.styles import DEFAULTS, Styles
 from pamphleteer.support.units import parse_length, parse_trim
+from run_once import made_once
 
 from support import FIXTURES, page_texts, write_manuscript
 
@@ -24,6 +25,7 @@ BODY = "".join(f"## Question {n}?\n\n" + "Members paid a penny a week into the b
 
 
 @pytest.fixture(scope="module")
+@made_once
 def built(tmp_path_factory):
     """The chapters fixture under every profile."""
     folder = tmp_path_factory.mktemp("profiles")

@@ -19,6 +19,7 @@ from pamphleteer.pipeline import build
 from pamphleteer.problems import PamphleteerError
 from pamphleteer.support.paths import DEFAULT_STYLES
 from pamphleteer.support.styles import Styles
+from run_once import made_once
 
 from support import NS, ROOT, Epub, page_texts, write_manuscript
 
@@ -35,6 +36,7 @@ def copy_changed(relative: str, styles, old: str, new: str) -> None:
 
 
 @pytest.fixture(scope="module")
+@made_once
 def project(tmp_path_factory):
     """A project laid out as manuscript/book.md beside styles/, which holds only a
     copied print stylesheet (larger type) and a profile of its own; built with it."""
@@ -67,6 +69,7 @@ def test_a_books_own_profile_is_chosen_by_its_name(project):
 
 
 @pytest.fixture(scope="module")
+@made_once
 def restyled_epub(tmp_path_factory):
     """A book with styles/ beside it holding a changed colophon and title page, built
     with --styles DIR whose title page is changed too."""

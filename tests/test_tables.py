@@ -8,6 +8,7 @@ import pytest
 
 from pamphleteer.check.epubcheck import check_epub
 from pamphleteer.pipeline import build
+from run_once import made_once
 
 from support import NS, Epub, write_manuscript
 
@@ -30,6 +31,7 @@ BODY = """Some text before the tables.
 
 
 @pytest.fixture(scope="module")
+@made_once
 def tables(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tables")
     return build(write_manuscript(folder, BODY), folder / "out").outputs

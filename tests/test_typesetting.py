@@ -9,6 +9,7 @@ import pdfplumber
 import pytest
 
 from pamphleteer.pipeline import build
+from run_once import made_once
 
 from support import write_manuscript
 
@@ -49,6 +50,7 @@ def pages_of_lines(pdf) -> list[list[str]]:
 # ---- lists break over a page as paragraphs do ---------------------------------------
 
 @pytest.fixture(scope="module")
+@made_once
 def lists(tmp_path_factory):
     """Sixty lists of four items, numbered and bulleted, after paragraphs of every
     length: some of them meet the foot of a page. Each item is one line and says which
@@ -70,7 +72,7 @@ def lists(tmp_path_factory):
         for line in lines:
             for kind, number, item in re.findall(r"([NB])(\d\d)x(\d)", line):
                 items[kind, number][page].append(int(item))
-    return items
+    return {key: dict(pages) for key, pages in items.items()}
 
 
 def split_lists(items) -> dict:
@@ -93,6 +95,7 @@ def test_a_lists_last_item_is_not_left_alone_at_the_top_of_a_page(lists):
 # ---- hyphens at the page turn and short last lines -------------------------------------
 
 @pytest.fixture(scope="module")
+@made_once
 def german(tmp_path_factory):
     """Paragraphs of every length from 20 to 90 words, each ending 'der Verweis.'."""
     paragraphs = [" ".join(GERMAN[:length]).rstrip(",.") + ". Für alles Weitere genügt der Verweis.\n"
@@ -150,6 +153,7 @@ After the break.
 
 
 @pytest.fixture(scope="module")
+@made_once
 def everything(tmp_path_factory):
     path = write_manuscript(tmp_path_factory.mktemp("glyphs"), EVERYTHING, "title: Every glyph")
     with pdfplumber.open(build(path, path.parent / "out", ("pdf",)).outputs["pdf"]) as pdf:

@@ -11,6 +11,7 @@ from pamphleteer.pdf.layout import lay_out_book
 from pamphleteer.pipeline import build, build_time, choose_profile
 from pamphleteer.support.cache import Cache
 from pamphleteer.support.styles import DEFAULTS
+from run_once import made_once
 
 from support import FIXTURES, draw_image, flat, page_texts, write_manuscript
 
@@ -18,6 +19,7 @@ PT = 72 / 25.4
 
 
 @pytest.fixture(scope="module")
+@made_once
 def bleed_book(tmp_path_factory):
     """The chapters fixture with its cover and a full-bleed picture, built for press and kdp."""
     folder = tmp_path_factory.mktemp("bleed")
