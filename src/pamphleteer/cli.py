@@ -8,14 +8,16 @@ come, `file:line:col: severity: message [CODE]`; what a command made goes to std
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
+import time
 import traceback
 from pathlib import Path
 
 from . import __version__
 from .problems import PamphleteerError, Problem, collect
-from .support import timings
+from .support import progress, timings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,9 +25,14 @@ def main(argv: list[str] | None = None) -> int:
     # A terminated build (Ctrl-C, kill, make stopped) unwinds like an error, so each
     # half-written temporary file is removed and every output stays as it was.
     signal.signal(signal.SIGTERM, _terminated)
+    global _line
+    line = _line = _ProgressLine.for_terminal(quiet=getattr(args, "quiet", True))
     try:
-        with collect(listener=_print_problem):
-            status = args.run(args)
+        try:
+            with collect(listener=line.around(_print_problem)), progress.listened(line.show):
+                status = args.run(args)
+        finally:
+            line.clear()  # before anything else is printed: an error, or the shell's prompt
         timings.save()  # for the benchmark, when it asks
         return status
     except PamphleteerError as error:
@@ -54,8 +61,80 @@ def _print_problem(problem: Problem) -> None:
     print(problem, file=sys.stderr, flush=True)
 
 
-def _said(line: str) -> None:
-    print(line, flush=True)
+def _said(text: str) -> None:
+    _line.clear()  # what a command made is said on a line of its own, after the progress
+    print(text, flush=True)
+
+
+class _ProgressLine:
+    """One line on the terminal that rewrites itself with what a long build is doing:
+    `pamphleteer: laying out: piece 3 of 12, about 20 s left`. Only on a terminal (stderr), never
+    with --quiet; it is wiped before a problem is printed, and when the command ends."""
+
+    INTERVAL = 0.1  # seconds between redraws of the same stage: a terminal need not flicker
+
+    def __init__(self, stream=None):
+        self.stream = stream  # None: say nothing
+        self.shown = ""
+        self.stage, self.stage_began, self.drawn_at = "", 0.0, 0.0
+
+    @classmethod
+    def for_terminal(cls, quiet: bool) -> _ProgressLine:
+        terminal = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+        return cls(sys.stderr if terminal and not quiet else None)
+
+    def show(self, step: progress.Step) -> None:
+        if self.stream is None:
+            return
+        now = time.monotonic()
+        if step.stage != self.stage:
+            self.stage, self.stage_began = step.stage, now
+        elif now - self.drawn_at < self.INTERVAL and step.done != step.total:
+            return
+        self.drawn_at = now
+        self._draw(f"pamphleteer: {step.stage}{self._count(step, now)}")
+
+    def _count(self, step: progress.Step, now: float) -> str:
+        if not step.total or step.total < 2 or step.done is None:
+            return "…"
+        text = f": piece {min(step.done + 1, step.total)} of {step.total}"
+        elapsed = now - self.stage_began
+        if 0 < step.done < step.total and elapsed > 1:
+            left = elapsed / step.done * (step.total - step.done)
+            text += f", about {left:.0f} s left" if left < 90 else f", about {left / 60:.0f} min left"
+        return text
+
+    def _draw(self, text: str) -> None:
+        width = max(20, _terminal_width() - 1)  # a line as wide as the terminal would wrap
+        self.stream.write("\r" + text[:width] + "\x1b[K")
+        self.stream.flush()
+        self.shown = text
+
+    def clear(self) -> None:
+        if self.stream is not None and self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = ""
+
+    def around(self, say):
+        """`say`, with the progress line wiped first and drawn again after."""
+        def said(problem: Problem) -> None:
+            shown = self.shown
+            self.clear()
+            say(problem)
+            if shown:
+                self._draw(shown)
+        return said
+
+
+_line = _ProgressLine()  # the command's; silent until main() knows where it may be shown
+
+
+def _terminal_width() -> int:
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns or 80  # 0: a terminal that does not say
+    except OSError:
+        return 80
 
 
 class _Terminated(BaseException):
@@ -87,6 +166,8 @@ def _parser() -> argparse.ArgumentParser:
                             "manuscript or above it, and pamphleteer's own)")
     build.add_argument("--strict", action="store_true",
                        help="treat every warning as an error: write nothing")
+    build.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress line on the terminal (problems are still printed)")
     build.set_defaults(run=_build)
 
     booklet = commands.add_parser("booklet", help="impose a PDF two-up for folding and stapling")
@@ -124,6 +205,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="the catalogue's title (default: the publisher's name)")
     publish.add_argument("--styles", type=Path, default=None, metavar="DIR",
                          help="a styles folder whose files come first, as for build")
+    publish.add_argument("-q", "--quiet", action="store_true",
+                         help="no progress line on the terminal (problems are still printed)")
     publish.set_defaults(run=_publish)
 
     catalogue = commands.add_parser(

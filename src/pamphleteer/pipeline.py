@@ -32,6 +32,7 @@ from .render.templates import labels
 from .support.cache import Cache, build_cache
 from .support.clock import build_time
 from .support.output import outputs_held
+from .support.progress import step
 from .support.styles import DEFAULTS, Styles
 from .support.timings import stage
 from .support.units import parse_trim
@@ -66,6 +67,7 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
 def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Styles,
            profile: str | None, strict: bool) -> tuple[Book, dict[str, Path]]:
     cache = build_cache(outdir)
+    step("reading")
     with stage("read"):
         book = read_book(manuscript, strict, cache, styles)
     edition = choose_profile(book, styles)
@@ -78,6 +80,7 @@ def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Sty
         document, laid_out = lay_out_print(book, styles, chosen, cache)
         from .pdf.writer import write_pdf  # loads WeasyPrint, which an EPUB-only rebuild can do without
 
+        step("writing the PDF")
         with stage("write PDF"):
             outputs["pdf"] = write_pdf(book, document, chosen, outdir / name)
         pages = laid_out if chosen == edition else None
@@ -127,6 +130,7 @@ def build_epub(book: Book, path: Path, styles: Styles = DEFAULTS,
                cover_image: bytes | None = None) -> Path:
     """`pages`: where the print edition's pages begin, for the EPUB to mark them."""
     cache = cache or Cache(None)
+    step("writing the EPUB")
     cover = for_screens(cover_image or make_cover(book, styles, cache), cache, book.metadata.cover_image)
     with stage("pictures for screens"):
         images = for_screens_all([figure.source for figure in book.figures], cache)

@@ -26,6 +26,7 @@ from ..problems import Problem, report
 from ..render.print import PrintPiece, print_pieces, render_print
 from ..support import timings
 from ..support.cache import Cache, cache_key, files_digest
+from ..support.progress import step
 from ..support.styles import Styles
 from ..support.timings import stage
 from .pagestarts import assemble, page_firsts
@@ -111,8 +112,10 @@ def _lay_out_pieces(context: _Context) -> list[tuple[PieceLayout, object]]:
     for _ in range(3):
         laid_out, first_page = [], front_pages + 1
         for index, piece in enumerate(body):
+            step("laying out", index, len(body) + 1)
             laid_out.append(context.lay_out(piece, first_page, last=index == len(body) - 1))
             first_page += laid_out[-1][0].pages
+        step("laying out", len(body), len(body) + 1)  # the contents, now the page numbers are known
         contents = _lay_out_front(context, front, _page_numbers(laid_out, front_pages))
         if contents[0].pages == front_pages:
             break
