@@ -168,6 +168,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="treat every warning as an error: write nothing")
     build.add_argument("-q", "--quiet", action="store_true",
                        help="no progress line on the terminal (problems are still printed)")
+    build.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                       help="lay out up to N chapters side by side (default: one per core); "
+                            "the files are the same whatever N is")
     build.set_defaults(run=_build)
 
     booklet = commands.add_parser("booklet", help="impose a PDF two-up for folding and stapling")
@@ -221,13 +224,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes: give 1 or more")
+    return int(text)
+
+
 def _build(args) -> int:
+    from .pdf.workers import default_jobs
     from .pipeline import FORMATS, build
     from .support.styles import Styles
 
     formats = tuple(f for f in FORMATS if getattr(args, f)) or FORMATS
     styles = Styles.for_manuscript(args.manuscript, args.styles)
-    result = build(args.manuscript, args.outdir, formats, styles, args.profile, args.strict)
+    result = build(args.manuscript, args.outdir, formats, styles, args.profile, args.strict,
+                   args.jobs or default_jobs())
     for path in result.outputs.values():
         _said(f"wrote {path}")
     return 0

@@ -49,23 +49,25 @@ class BuildResult:
 
 def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
           styles: Styles | None = None, profile: str | None = None,
-          strict: bool = False) -> BuildResult:
+          strict: bool = False, jobs: int = 1) -> BuildResult:
     """`profile` names a print profile for the PDF; the PDF is then called
     <stem>-<profile>.pdf. Without it, the manuscript's own choice (or digital)
     makes <stem>.pdf. The EPUB cites the pages of that own choice, whatever
     `profile` says, so that it is the same EPUB whichever PDF is asked for. `strict`:
     a warning from any stage fails the build too, and no output is written. `styles`: by
-    default the book's own styles folder, then pamphleteer's (`Styles.for_manuscript`)."""
+    default the book's own styles folder, then pamphleteer's (`Styles.for_manuscript`).
+    `jobs`: processes that may lay out chapters side by side; the outputs are the same
+    bytes whatever it is."""
     styles = styles or Styles.for_manuscript(Path(manuscript))
     with collect() as found, outputs_held():
-        book, outputs = _build(Path(manuscript), outdir, formats, styles, profile, strict)
+        book, outputs = _build(Path(manuscript), outdir, formats, styles, profile, strict, jobs)
         if strict and found.warnings:
             raise StrictFailure(len(found.warnings))
     return BuildResult(book, outputs, found.found)
 
 
 def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Styles,
-           profile: str | None, strict: bool) -> tuple[Book, dict[str, Path]]:
+           profile: str | None, strict: bool, jobs: int) -> tuple[Book, dict[str, Path]]:
     cache = build_cache(outdir)
     step("reading")
     with stage("read"):
@@ -77,7 +79,7 @@ def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Sty
         chosen = choose_profile(book, styles, profile)
         name = f"{book.stem}-{profile}.pdf" if profile else f"{book.stem}.pdf"
         warn_about_crops(book, chosen)
-        document, laid_out = lay_out_print(book, styles, chosen, cache)
+        document, laid_out = lay_out_print(book, styles, chosen, cache, jobs)
         from .pdf.writer import write_pdf  # loads WeasyPrint, which an EPUB-only rebuild can do without
 
         step("writing the PDF")
@@ -85,7 +87,7 @@ def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Sty
             outputs["pdf"] = write_pdf(book, document, chosen, outdir / name)
         pages = laid_out if chosen == edition else None
     if "epub" in formats:
-        pages = pages or print_pages(book, styles, edition, cache)
+        pages = pages or print_pages(book, styles, edition, cache, jobs)
         cover = make_cover(book, styles, cache)
         outputs["epub"] = build_epub(book, outdir / f"{book.stem}.epub", styles, pages, cache, cover)
         outputs["cover"] = store_cover(book, cover, outdir / f"{book.stem}-cover.jpg")
@@ -99,20 +101,22 @@ def choose_profile(book: Book, styles: Styles, name: str | None = None) -> Print
     return profile.with_trim(parse_trim(meta.print_trim) if meta.print_trim else None)
 
 
-def lay_out_print(book: Book, styles: Styles, profile: PrintProfile, cache: Cache):
+def lay_out_print(book: Book, styles: Styles, profile: PrintProfile, cache: Cache, jobs: int = 1):
     """The print edition laid out (a `weasyprint.Document`), and where its pages begin."""
     from .pdf.layout import lay_out_book  # WeasyPrint takes a second to load: only when laying out
 
-    return lay_out_book(book, styles, profile, _created(book), cache, print_edition(book, profile, styles))
+    return lay_out_book(book, styles, profile, _created(book), cache, print_edition(book, profile, styles),
+                        jobs)
 
 
-def print_pages(book: Book, styles: Styles, profile: PrintProfile, cache: Cache) -> PrintPages:
+def print_pages(book: Book, styles: Styles, profile: PrintProfile, cache: Cache,
+                jobs: int = 1) -> PrintPages:
     """Where the print edition's pages begin: from the layout remembered of each piece
     of the book, laying out again only the pieces that changed."""
     from .pdf.layout import print_pages as remembered_pages
 
     edition = print_edition(book, profile, styles)
-    return remembered_pages(book, styles, profile, _created(book), cache, edition)
+    return remembered_pages(book, styles, profile, _created(book), cache, edition, jobs)
 
 
 def print_edition(book: Book, profile: PrintProfile, styles: Styles = DEFAULTS) -> str:

@@ -57,6 +57,9 @@ class PamphleteerError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self):  # raised in a worker process, it reaches the main one whole
+        return PamphleteerError, (self.problems,)
+
 
 class StrictFailure(PamphleteerError):
     """Warnings, which --strict (`strict=True`) counts as errors. They went through the

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from ..model import Book, PageStart, PrintPages
 from ..problems import Problem, report
@@ -68,10 +69,11 @@ class PieceLayout:
 
 
 def lay_out_book(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
-                 source: str = ""):
+                 source: str = "", jobs: int = 1):
     """The whole print edition, as one `weasyprint.Document`, and where its pages
-    begin (`source` names the edition)."""
-    context = _Context(book, styles, profile, created, cache, documents=True)
+    begin (`source` names the edition). `jobs`: processes that may lay out chapters
+    side by side (pdf/workers.py)."""
+    context = _Context(book, styles, profile, created, cache, documents=True, jobs=jobs)
     pieces = _lay_out_pieces(context)
     _report_late_notes(book, [layout for layout, _ in pieces])
     document = pieces[0][1].copy([page for _, piece in pieces for page in piece.pages])
@@ -91,11 +93,11 @@ def _report_late_notes(book: Book, layouts: list[PieceLayout]) -> None:
 
 
 def print_pages(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
-                source: str) -> PrintPages:
+                source: str, jobs: int = 1) -> PrintPages:
     """Where the print edition's pages begin, laying out only the pieces whose
     layout is not remembered."""
-    return _pages(_lay_out_pieces(_Context(book, styles, profile, created, cache, documents=False)),
-                  source)
+    context = _Context(book, styles, profile, created, cache, documents=False, jobs=jobs)
+    return _pages(_lay_out_pieces(context), source)
 
 
 def _pages(pieces: list, source: str) -> PrintPages:
@@ -109,6 +111,12 @@ def _lay_out_pieces(context: _Context) -> list[tuple[PieceLayout, object]]:
     front, *body = print_pieces(context.book)
     page_of = {heading.id: PLACEHOLDER for heading in context.book.headings} | {"colophon": PLACEHOLDER}
     front_pages = _lay_out_front(context, front, page_of, document=False)[0].pages  # only its length
+    if not context.documents:
+        # Where the pages begin is all an EPUB needs: the workers' layouts are all of it.
+        # A PDF needs each piece's pages too, which do not cross from one process to
+        # another: it would lay each piece out again here (issue 15: pieces written and
+        # joined as PDFs lift this).
+        context.lay_out_ahead(body[:-1], front_pages + 1)
     for _ in range(3):
         laid_out, first_page = [], front_pages + 1
         for index, piece in enumerate(body):
@@ -150,13 +158,16 @@ def _page_numbers(pieces: list[tuple[PieceLayout, object]], pages_before: int) -
 
 class _Context:
     def __init__(self, book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
-                 documents: bool):
+                 documents: bool, jobs: int = 1, copies: dict[Path, Path] | None = None):
         self.book, self.styles, self.created, self.cache = book, styles, created, cache
         self.documents = documents  # False: only where the pages begin is needed
+        self.jobs = jobs  # processes that may lay out pieces side by side
         self.stylesheets = (styles.find("print/book.css").read_bytes(), profile.page_css())
         self.pictures = files_digest(book.picture_files)
         self.profile = profile
-        self.copies = for_print(book, profile, cache)  # pictures with just the pixels print needs
+        # pictures with just the pixels print needs (a worker is given the main process's)
+        self.copies = for_print(book, profile, cache) if copies is None else copies
+        self.laid_out_by_workers: dict[str, bytes] = {}  # key -> PieceLayout, for a build without a cache
         self._print_styles = None
 
     @property
@@ -174,10 +185,8 @@ class _Context:
         """A piece's layout and, if documents are wanted (and `document`), its pages. The
         corrections hold on any page of the same side; the last piece's blank pages
         depend on its number too."""
-        html = render_print(self.book, self.styles, self.created, piece, page_of, self.copies)
-        key = cache_key(RECIPE, html, *self.stylesheets, self.pictures, str(first_page % 2), str(last),
-                        str(first_page) if last else "")
-        remembered = self.cache.get("layout", key)
+        html, key = self.html_and_key(piece, first_page, page_of, last)
+        remembered = self.laid_out_by_workers.get(key) or self.cache.get("layout", key)
         if remembered is None:
             # Another build (`make -j2` runs the EPUB's beside the PDF's) may be laying
             # this piece out: wait for it, then use its result instead of doing it twice.
@@ -195,6 +204,40 @@ class _Context:
                                      corrected=True)
         return layout, laid_out.document
 
+    def html_and_key(self, piece: PrintPiece, first_page: int, page_of: dict[str, str] | None = None,
+                     last: bool = False) -> tuple[str, str]:
+        """The piece's HTML, and the key its layout is remembered by."""
+        html = render_print(self.book, self.styles, self.created, piece, page_of, self.copies)
+        return html, cache_key(RECIPE, html, *self.stylesheets, self.pictures, str(first_page % 2),
+                               str(last), str(first_page) if last else "")
+
+    def lay_out_ahead(self, pieces: list[PrintPiece], first_page: int) -> None:
+        """Lay out side by side, in `jobs` worker processes, those of `pieces` (chapters,
+        not the last piece) whose layout is not remembered. Each begins on a right-hand
+        page (.piece-end in book.css ends the one before it there), so its layout depends
+        on nothing before it: `first_page` is any right-hand page number. The book is then
+        laid out as without workers, finding these layouts remembered."""
+        waiting = []
+        for piece in pieces:
+            html, key = self.html_and_key(piece, first_page)
+            if key not in self.laid_out_by_workers and self.cache.get("layout", key) is None:
+                waiting.append((html, key))
+        if len(waiting) < 2 or self.jobs < 2:
+            return
+        from .workers import side_by_side
+
+        def done(count: int) -> None:
+            step("laying out", count, len(waiting) + 1)
+
+        with stage("lay out"):
+            layouts = side_by_side(_worker, (self.book, self.styles, self.profile, self.created,
+                                             self.copies), [(html, first_page) for html, _ in waiting],
+                                   self.jobs, self.book.source, done)
+        for (_, key), layout in zip(waiting, layouts, strict=True):
+            timings.count("pieces laid out afresh")
+            self.laid_out_by_workers[key] = layout
+            self.cache.put("layout", key, layout)
+
     def _lay_out_afresh(self, html: str, first_page: int, last: bool, key: str):
         from .pieces import Placement, lay_out_piece
 
@@ -204,6 +247,22 @@ class _Context:
         layout = _remember(result.html, result.document, result.late_notes)
         self.cache.put("layout", key, layout.to_json())
         return layout, result.document
+
+
+def _worker(book: Book, styles: Styles, profile: PrintProfile, created: str,
+            copies: dict[Path, Path]):
+    """In a worker process: what lays out a piece there (pdf/workers.py), with the
+    edition's stylesheets and fonts loaded once."""
+    context = _Context(book, styles, profile, created, Cache(None), documents=False, copies=copies)
+
+    def lay_out(task: tuple[str, int]) -> bytes:
+        from .pieces import Placement, lay_out_piece
+
+        html, first_page = task
+        result = lay_out_piece(context.print_styles, html, Placement(first_page, last=False))
+        return _remember(result.html, result.document, result.late_notes).to_json()
+
+    return lay_out
 
 
 def _remember(html: str, document, late_notes: list[tuple[int, int]]) -> PieceLayout:
