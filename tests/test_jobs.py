@@ -10,18 +10,23 @@ import sys
 import time
 from pathlib import Path
 
+from pamphleteer.pipeline import build
+from pamphleteer.problems import collect
+from pamphleteer.support import timings
+
 from support import write_manuscript
 
 WORDS = "the society met every week in the back room of the inn and paid its members".split()
 
 
 def chapters_book(folder: Path, chapters: int = 5, edit: str = "") -> Path:
-    """A book of `chapters` chapters, each two pages or so, with notes."""
+    """A book of `chapters` chapters, each three pages or so, with notes: enough text for
+    the workers to be worth starting (layout.SIDE_BY_SIDE_FROM)."""
     body = []
     for number in range(1, chapters + 1):
         body.append(f"# Chapter {number}\n")
-        for paragraph in range(6):
-            words = " ".join(WORDS[(number + paragraph + k) % len(WORDS)] for k in range(70))
+        for paragraph in range(10):
+            words = " ".join(WORDS[(number + paragraph + k) % len(WORDS)] for k in range(150))
             body.append(f"{words.capitalize()}.[^c{number}p{paragraph}]\n")
             body.append(f"[^c{number}p{paragraph}]: On chapter {number}, paragraph {paragraph}.\n")
     if edit:
@@ -41,18 +46,22 @@ def digests(folder: Path) -> dict[str, str]:
 
 def test_one_job_or_two_make_the_same_files_cold_and_after_an_edit(tmp_path):
     manuscript = chapters_book(tmp_path / "book")
-    for jobs in ("1", "2"):
-        assert pamphleteer("build", str(manuscript), "-o", str(tmp_path / jobs), "--jobs", jobs,
-                           "--epub").returncode == 0
+    for jobs in (1, 2):
+        timings.reset()
+        with collect():
+            build(manuscript, tmp_path / str(jobs), ("epub",), jobs=jobs)
+    assert timings.counts()["pieces laid out side by side"] == 4  # all chapters but the last
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
     chapters_book(tmp_path / "book", edit="A paragraph added to the first chapter.")
-    for jobs in ("1", "2"):  # each build folder remembers its own layouts: only the edit is new
-        assert pamphleteer("build", str(manuscript), "-o", str(tmp_path / jobs), "--jobs", jobs,
-                           "--epub").returncode == 0
+    for jobs in (1, 2):  # each build folder remembers its own layouts: only the edit is new
+        timings.reset()
+        with collect():
+            build(manuscript, tmp_path / str(jobs), ("epub",), jobs=jobs)
+        assert timings.counts()["pieces laid out afresh"] == 1  # the chapter edited, and no other
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
-    for jobs in ("1", "2"):  # and the PDF beside it, with the layouts of either
-        assert pamphleteer("build", str(manuscript), "-o", str(tmp_path / jobs), "--jobs", jobs,
-                           "--pdf").returncode == 0
+    for jobs in (1, 2):  # and the PDF beside it, from the layouts either made
+        with collect():
+            build(manuscript, tmp_path / str(jobs), ("pdf",), jobs=jobs)
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
 
 

@@ -35,6 +35,10 @@ from .pictures import for_print
 from .profiles import PrintProfile
 
 PLACEHOLDER = "000"  # the contents' numbers before they are known: as wide as most
+# Starting the workers costs about a second (a process that loads WeasyPrint, then
+# the fonts in each worker): chapters with less HTML than this between them are laid
+# out sooner one after the other.
+SIDE_BY_SIDE_FROM = 30_000
 RECIPE = "layout-v3"  # change it when what is remembered changes: the cache then starts afresh
 
 
@@ -222,7 +226,7 @@ class _Context:
             html, key = self.html_and_key(piece, first_page)
             if key not in self.laid_out_by_workers and self.cache.get("layout", key) is None:
                 waiting.append((html, key))
-        if len(waiting) < 2 or self.jobs < 2:
+        if len(waiting) < 2 or self.jobs < 2 or sum(len(html) for html, _ in waiting) < SIDE_BY_SIDE_FROM:
             return
         from .workers import side_by_side
 
@@ -235,6 +239,7 @@ class _Context:
                                    self.jobs, self.book.source, done)
         for (_, key), layout in zip(waiting, layouts, strict=True):
             timings.count("pieces laid out afresh")
+            timings.count("pieces laid out side by side")
             self.laid_out_by_workers[key] = layout
             self.cache.put("layout", key, layout)
 

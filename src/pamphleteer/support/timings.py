@@ -40,3 +40,14 @@ def save() -> None:
     if target:
         Path(target).write_text(json.dumps({"seconds": _spent, "counts": _counted}, indent=1),
                                 encoding="utf-8")
+
+
+def counts() -> dict[str, int]:
+    """What has been counted so far in this process."""
+    return dict(_counted)
+
+
+def reset() -> None:
+    """Forget what was timed and counted: for a process that builds more than once."""
+    _spent.clear()
+    _counted.clear()
