@@ -8,16 +8,25 @@ version), so the tests name, as ACE (which `pamphleteer.check.ace.find_ace` hono
 a stand-in that runs the real Ace on an EPUB it has not seen in this run, and hands
 back the same report.json for one it has. Every distinct EPUB is still checked by
 Ace. (A finding read from a kept report names the file Ace first checked.)
+
+The real Ace is asked first in a kept process (`KeptAce`, ace_server.js): Ace's own
+code with one Chromium for the whole run, rather than Node, Ace and Chromium
+started again for each EPUB.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
+SERVER = Path(__file__).with_name("ace_server.js")
+
 STAND_IN = '''#!{python} -SE
 # Ace for the test run (tests/ace_reports.py): the real one, {real!r}, once per EPUB.
-import hashlib, os, shutil, subprocess, sys
+import hashlib, json, os, shutil, socket, subprocess, sys
 
 args = sys.argv[1:]
 if len(args) == 5 and args[:3] == ["--silent", "--force", "--outdir"]:
@@ -28,8 +37,19 @@ if len(args) == 5 and args[:3] == ["--silent", "--force", "--outdir"]:
         os.makedirs(outdir, exist_ok=True)
         shutil.copyfile(kept, os.path.join(outdir, "report.json"))
         sys.exit(0)
-    result = subprocess.run([*{real!r}, *args])
     report = os.path.join(outdir, "report.json")
+    result = None
+    try:  # the kept Ace, when the run has one
+        with socket.socket(socket.AF_UNIX) as connection:
+            connection.connect({socket!r})
+            connection.sendall(json.dumps({{"epub": os.path.abspath(epub),
+                                            "outdir": os.path.abspath(outdir)}}).encode() + b"\\n")
+            if json.loads(connection.makefile("rb").readline()).get("ok"):
+                result = subprocess.CompletedProcess(args, 0)
+    except (OSError, ValueError):
+        pass
+    if result is None or not os.path.isfile(report):
+        result = subprocess.run([*{real!r}, *args])
     if result.returncode == 0 and os.path.isfile(report):
         partial = kept + ".%d.part" % os.getpid()
         shutil.copyfile(report, partial)
@@ -39,11 +59,45 @@ os.execv({real!r}[0], [*{real!r}, *args])
 '''
 
 
-def ace_stand_in(folder: Path, real: list[str], reports: Path) -> Path:
-    """An executable in `folder` to name as ACE; `reports` keeps the reports by EPUB."""
+def ace_stand_in(folder: Path, real: list[str], reports: Path, kept: Path | None = None) -> Path:
+    """An executable in `folder` to name as ACE; `reports` keeps the reports by EPUB;
+    `kept` is the socket of a kept Ace (`KeptAce`), if there is one."""
     reports.mkdir(parents=True, exist_ok=True)
     script = folder / "ace"
-    script.write_text(STAND_IN.format(python=sys.executable, real=real, reports=str(reports)),
-                      encoding="utf-8")
+    script.write_text(STAND_IN.format(python=sys.executable, real=real, reports=str(reports),
+                                      socket=str(kept or folder / "no-kept-ace")), encoding="utf-8")
     script.chmod(0o755)
     return script
+
+
+class KeptAce:
+    """Ace and its Chromium, started once and kept for the run (ace_server.js): the
+    stand-in asks it first. Where it cannot start, each EPUB gets its own Ace, as before."""
+
+    def __init__(self, real: list[str], folder: Path):
+        self.socket = folder / "ace.socket"
+        self.process: subprocess.Popen | None = None
+        # real: node_modules/.bin/ace-puppeteer
+        node, modules = shutil.which("node"), Path(real[0]).absolute().parents[1]
+        if node is None or not (modules / "@daisy" / "ace-core").is_dir():
+            return
+        env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": os.environ.get(
+            "PUPPETEER_EXECUTABLE_PATH", shutil.which("chromium") or "/usr/bin/chromium")}
+        self.process = subprocess.Popen([node, str(SERVER), str(modules), str(self.socket)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, env=env, text=True)
+        if self.process.stdout.readline().strip() != "listening":
+            self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stdin.close()  # it stops when its input ends
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.process = None

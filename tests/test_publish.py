@@ -26,7 +26,6 @@ from browser import inspect_page
 from opds_rules import feed_problems
 from pamphleteer import __version__
 from pamphleteer.publish.versions import next_version, version_key
-from run_once import made_once
 
 from support import ROOT, draw_image
 
@@ -66,7 +65,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-@made_once
 def shelf(tmp_path_factory):
     """Three books published, then Birch 1.1 published beside Birch 1.0."""
     root = tmp_path_factory.mktemp("shelf")
