@@ -326,6 +326,11 @@ def test_press_keeps_its_intent_and_no_links(tmp_path_factory):
     intents = joined.Root.OutputIntents
     assert len(intents) == 1 and intents[0].S == "/GTS_PDFX"
     assert links(pair.joined) == []
+    # the CMYK profile is the same bytes in every piece, however many were written before
+    profiles = {a[1].read_bytes() for piece in pair.pieces
+                for a in opened(piece).pages[0].obj.Resources.ColorSpace.values()
+                if isinstance(a, pikepdf.Array) and a[0] == "/ICCBased"}
+    assert len(profiles) == 1 and profiles == {intents[0].DestOutputProfile.read_bytes()}
 
 
 def images(data: bytes) -> set[tuple[int, int]]:
@@ -337,6 +342,42 @@ def images(data: bytes) -> set[tuple[int, int]]:
 def test_a_picture_in_two_pieces_is_stored_once(pair):
     assert [len(images(piece)) for piece in pair.pieces[1:]] == [1, 1]  # each chapter has its copy
     assert len(images(pair.joined)) == len(images(pair.one_pass)) == 1
+
+
+def test_pages_look_the_same(pair):
+    """Pixel for pixel: each font, put together from the pieces' subsets, draws every glyph."""
+    one, joined = pypdfium2.PdfDocument(pair.one_pass), pypdfium2.PdfDocument(pair.joined)
+    try:
+        assert len(one) == len(joined)
+        for number in range(len(one)):
+            assert one[number].render(scale=1).to_pil().tobytes() == \
+                joined[number].render(scale=1).to_pil().tobytes(), f"page {number + 1}"
+    finally:
+        one.close()
+        joined.close()
+
+
+def font_programs(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    """Each font name, and the embedded font programs stored for it."""
+    found: dict[str, set] = {}
+    for page in opened(data).pages:
+        for font in page.obj.Resources.get("/Font", {}).values():
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            program = next(descriptor[k] for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                           if k in descriptor)
+            found.setdefault(str(font.BaseFont), set()).add(program.objgen)
+    return found
+
+
+def test_each_font_stored_once(pair):
+    assert any(len(programs) == 1 for programs in font_programs(pair.pieces[1]).values())
+    assert all(len(programs) == 1 for programs in font_programs(pair.joined).values())
+    assert set(font_programs(pair.joined)) == set(font_programs(pair.one_pass))
+
+
+def test_joined_book_is_no_bigger_than_written_whole(pair):
+    """Fonts and pictures once: the pieces' copies do not make the book grow."""
+    assert len(pair.joined) <= 1.05 * len(pair.one_pass) < sum(map(len, pair.pieces))
 
 
 def test_same_pieces_same_bytes(digital):

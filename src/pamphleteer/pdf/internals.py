@@ -249,3 +249,27 @@ def _number(reference) -> int:
     """The object number of a pydyf reference (b"12 0 R")."""
     text = reference.decode() if isinstance(reference, bytes) else str(reference)
     return int(text.split()[0])
+
+
+class _ProfileAsRead:
+    """A colour profile that gives the bytes it was read with, every time it is written."""
+
+    def __init__(self, profile):
+        self._profile, self._bytes = profile, profile.tobytes()
+
+    def tobytes(self) -> bytes:
+        return self._bytes
+
+    def __getattr__(self, name):
+        return getattr(self._profile, name)
+
+
+def keep_colour_profiles_as_read(colour_profiles: dict) -> None:
+    """WeasyPrint embeds a colour profile (`@color-profile`, the PDF/X output intent)
+    as Pillow serialises it, and once a PDF has been written with it, Pillow's copy
+    serialises differently (another 'desc' tag): the second piece written in a process
+    would hold other bytes than the first, and the same piece other bytes depending
+    on what was written before it. Call before the first PDF is written."""
+    for profile in colour_profiles.values():
+        if not isinstance(profile._profile, _ProfileAsRead):
+            profile._profile = _ProfileAsRead(profile._profile)

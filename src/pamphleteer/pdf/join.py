@@ -13,7 +13,8 @@ WeasyPrint pass makes it:
   WeasyPrint numbers them);
 - the catalogue's metadata, language, output intent, taken from the first piece
   (every piece has the same);
-- a picture or colour profile that several pieces hold is stored once.
+- a picture or colour profile that several pieces hold is stored once, and each
+  font once, with the glyphs of every piece (`joinfonts`).
 
 The same pieces give the same bytes.
 """
@@ -28,6 +29,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Pdf, String
 
 from .internals import BOOKMARK_LEVEL
+from .joinfonts import store_fonts_once
 from .piecepdf import ACROSS
 
 # What the join makes again for the whole book; every other catalogue entry is the first piece's.
@@ -51,6 +53,7 @@ def join_pieces(pieces: list[bytes]) -> bytes:
         _join_outline(book, sources)
         _join_structure(book, sources)
         _store_once(book)
+        store_fonts_once(book)
         book.trailer.ID = _copy(book, first.trailer.ID)
         out = io.BytesIO()
         book.save(out, min_version=max(source.pdf_version for source in sources),

@@ -25,6 +25,7 @@ from .internals import (
     drop_annotations,
     drop_subset_prefixes,
     fix_document_id,
+    keep_colour_profiles_as_read,
     mark_bookmark_levels,
     set_page_boxes,
 )
@@ -71,6 +72,7 @@ def book_piece_pdfs(book: Book, styles: Styles, profile: PrintProfile, created: 
 
     context = layout._Context(book, styles, profile, created, cache, documents=False)
     layouts = [piece_layout for piece_layout, _ in layout._lay_out_pieces(context)]
+    keep_colour_profiles_as_read(context.print_styles.colour_profiles)
     pdfs, first_page = [], 1
     for index, piece_layout in enumerate(layouts):
         place = Placement(first_page, last=index == len(layouts) - 1)
