@@ -146,11 +146,12 @@ def last_paragraph(page_box):
 
 # ---- the PDF objects, edited in WeasyPrint's finisher -----------------------------------
 
-def set_page_boxes(pdf, profile: PrintProfile) -> None:
+def set_page_boxes(pdf, profile: PrintProfile, first_page: int = 1) -> None:
     """BleedBox exactly the profile's bleed past the trim (WeasyPrint caps it at 10 pt
-    and counts the room for crop marks as bleed)."""
+    and counts the room for crop marks as bleed). `first_page`: the number of the
+    document's first page in the book (a piece of it may begin on a verso)."""
     bleed = profile.bleed * POINTS_PER_MM
-    for index, number in enumerate(pdf.pages["Kids"][::3]):
+    for index, number in enumerate(pdf.pages["Kids"][::3], start=first_page - 1):
         page = pdf.objects[number]
         left, top, right, bottom = (float(v) for v in page["TrimBox"])
         is_right_hand = index % 2 == 0  # page 1 is a recto
@@ -214,3 +215,61 @@ def drop_subset_prefixes(pdf) -> None:
             name = obj.get(key)
             if isinstance(name, bytes) and re.fullmatch(rb"/[A-Z]{6}\+.+", name):
                 obj[key] = b"/" + name[8:]
+
+
+# ---- what a piece of the book keeps for the join (pdf/join.py) -------------------------
+
+BOOKMARK_LEVEL = "/PamphleteerLevel"  # private key on a piece's outline items, gone once joined
+
+
+def mark_bookmark_levels(document, pdf) -> None:
+    """Write each outline item's heading level into it. A piece's outline is nested
+    within the piece alone; the join nests the whole book's again, as one WeasyPrint
+    pass would (a chapter's first `##` may belong under the piece before's `#`),
+    and for that it needs the levels, which the nesting hides."""
+    levels = [level for page in document.pages for level, *_ in page.bookmarks]
+    if "Outlines" not in pdf.catalog:
+        return
+    root = pdf.objects[_number(pdf.catalog["Outlines"])]
+    items = list(_outline_items(pdf, root.get("First")))
+    for item, level in zip(items, levels, strict=True):
+        item[BOOKMARK_LEVEL[1:]] = level
+
+
+def _outline_items(pdf, reference) -> Iterator[dict]:
+    """The outline items from `reference` on, in document order (each before its children)."""
+    while reference is not None:
+        item = pdf.objects[_number(reference)]
+        yield item
+        yield from _outline_items(pdf, item.get("First"))
+        reference = item.get("Next")
+
+
+def _number(reference) -> int:
+    """The object number of a pydyf reference (b"12 0 R")."""
+    text = reference.decode() if isinstance(reference, bytes) else str(reference)
+    return int(text.split()[0])
+
+
+class _ProfileAsRead:
+    """A colour profile that gives the bytes it was read with, every time it is written."""
+
+    def __init__(self, profile):
+        self._profile, self._bytes = profile, profile.tobytes()
+
+    def tobytes(self) -> bytes:
+        return self._bytes
+
+    def __getattr__(self, name):
+        return getattr(self._profile, name)
+
+
+def keep_colour_profiles_as_read(colour_profiles: dict) -> None:
+    """WeasyPrint embeds a colour profile (`@color-profile`, the PDF/X output intent)
+    as Pillow serialises it, and once a PDF has been written with it, Pillow's copy
+    serialises differently (another 'desc' tag): the second piece written in a process
+    would hold other bytes than the first, and the same piece other bytes depending
+    on what was written before it. Call before the first PDF is written."""
+    for profile in colour_profiles.values():
+        if not isinstance(profile._profile, _ProfileAsRead):
+            profile._profile = _ProfileAsRead(profile._profile)

@@ -1,0 +1,83 @@
+"""Each piece of the print edition written to a PDF of its own, for `join.join_pieces`.
+
+A piece is laid out as `layout` lays it out (the same corrected HTML, the same
+first page number), so its pages are the pages the book has in one pass. Two
+things differ from writing the whole book at once:
+
+- a link to an id in another piece (the contents' entries) would be dropped by
+  WeasyPrint, which finds no anchor for it: such a link is written with the
+  private ACROSS scheme, and the join turns it into a link to the named
+  destination, which the joined book has;
+- each outline item carries its heading level, for the join to nest the whole
+  book's outline as one pass does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..model import Book
+from ..support.cache import Cache
+from ..support.styles import Styles
+from .internals import (
+    complete_text_mapping,
+    drop_annotations,
+    drop_subset_prefixes,
+    fix_document_id,
+    keep_colour_profiles_as_read,
+    mark_bookmark_levels,
+    set_page_boxes,
+)
+from .profiles import PrintProfile
+
+ACROSS = "x-pamphleteer-anchor:"  # not "http...": the stylesheet prints those links' addresses
+
+
+def link_across_pieces(html: str) -> str:
+    """The piece's HTML with each `href="#id"` whose id is not in it written as ACROSS + id."""
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+
+    def across(match: re.Match) -> str:
+        return match[0] if match[1] in ids else f'href="{ACROSS}{match[1]}"'
+
+    return re.sub(r'href="#([^"]+)"', across, html)
+
+
+def piece_pdf(book: Book, document, profile: PrintProfile, first_page: int) -> bytes:
+    """A laid-out piece (a `weasyprint.Document` whose first page is the book's
+    `first_page`) as PDF bytes, finished as `writer.pdf_bytes` finishes the book."""
+    identifier = hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode()
+
+    def finish(document, pdf) -> None:
+        set_page_boxes(pdf, profile, first_page)
+        if profile.full_fonts:
+            complete_text_mapping(document, pdf)
+            drop_subset_prefixes(pdf)
+        if (profile.pdf_variant or "").startswith("pdf/x"):
+            drop_annotations(pdf)
+        fix_document_id(pdf, book.metadata.identifier)
+        mark_bookmark_levels(document, pdf)
+
+    return document.write_pdf(pdf_identifier=identifier, pdf_variant=profile.pdf_variant,
+                              full_fonts=profile.full_fonts, finisher=finish)
+
+
+def book_piece_pdfs(book: Book, styles: Styles, profile: PrintProfile, created: str,
+                    cache: Cache) -> list[bytes]:
+    """The PDF of each piece of the book, the front matter first, laid out from the
+    layout `layout` remembers (or makes) for it."""
+    from . import layout
+    from .pieces import Placement, lay_out_piece
+
+    context = layout._Context(book, styles, profile, created, cache, documents=False)
+    layouts = [piece_layout for piece_layout, _ in layout._lay_out_pieces(context)]
+    keep_colour_profiles_as_read(context.print_styles.colour_profiles)
+    pdfs, first_page = [], 1
+    for index, piece_layout in enumerate(layouts):
+        place = Placement(first_page, last=index == len(layouts) - 1)
+        laid_out = lay_out_piece(context.print_styles, link_across_pieces(piece_layout.html), place,
+                                 corrected=True)
+        pdfs.append(piece_pdf(book, laid_out.document, profile, first_page))
+        first_page += piece_layout.pages
+    return pdfs
