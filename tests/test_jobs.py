@@ -65,6 +65,18 @@ def test_one_job_or_two_make_the_same_files_cold_and_after_an_edit(tmp_path):
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
 
 
+def test_one_job_or_two_write_the_same_pdf_from_nothing(tmp_path):
+    manuscript = chapters_book(tmp_path / "book")
+    for jobs in (1, 2):
+        timings.reset()
+        with collect():
+            build(manuscript, tmp_path / str(jobs), ("pdf",), jobs=jobs)
+    # laid out side by side, then each chapter written to its PDF side by side
+    assert timings.counts()["pieces laid out side by side"] == 4
+    assert timings.counts()["piece PDFs written"] == 6  # the contents and five chapters
+    assert digests(tmp_path / "1") == digests(tmp_path / "2")
+
+
 def test_a_killed_worker_fails_the_build_and_changes_nothing(tmp_path):
     manuscript = chapters_book(tmp_path / "book", chapters=12)
     out = tmp_path / "out"

@@ -4,11 +4,11 @@ import hashlib
 
 import pytest
 
-from pamphleteer import pipeline as build_module
 from pamphleteer.check.epubcheck import check_epub
 from pamphleteer.epub.pagebreaks import mark_page_breaks
 from pamphleteer.model import PageStart
 from pamphleteer.pipeline import build
+from pamphleteer.support import timings
 
 from support import EPUB_TYPE, NS, Epub, page_texts, write_manuscript
 
@@ -90,15 +90,12 @@ def test_an_epub_alone_is_the_same_epub_whatever_pdf_is_built(sample, sample_pre
     assert len(set(digest.values())) == 1
 
 
-def test_an_epub_after_its_pdf_reuses_the_layout(tmp_path, monkeypatch):
+def test_an_epub_after_its_pdf_reuses_the_layout(tmp_path):
     path = write_manuscript(tmp_path, "One.\n\n## Two\n\nThree.\n")
     pdf = build(path, tmp_path / "out", ("pdf",)).outputs["pdf"]
-
-    def no_layout(*args, **kwargs):
-        raise AssertionError("laid out again")
-
-    monkeypatch.setattr(build_module, "lay_out_print", no_layout)
+    timings.reset()
     epub = Epub(build(path, tmp_path / "out", ("epub",)).outputs["epub"])
+    assert timings.counts() == {}  # nothing laid out, nothing written but the EPUB
     assert [label for label, _ in page_list(epub)] == [str(n) for n in range(1, len(page_texts(pdf)) + 1)]
 
 

@@ -50,7 +50,8 @@ def test_a_build_on_a_terminal_shows_its_stages_and_pieces_on_one_line(tmp_path)
     assert pieces and pieces[0].startswith("pamphleteer: laying out: piece 1 of ")
     total = int(re.search(r"of (\d+)", pieces[0])[1])
     assert total == 4  # the contents and the book's three chapters
-    assert "pamphleteer: writing the PDF…" in drawn and "pamphleteer: writing the EPUB…" in drawn
+    assert "pamphleteer: writing the PDF: piece 1 of 4" in drawn  # each piece to a PDF of its own
+    assert "pamphleteer: joining the pieces…" in drawn and "pamphleteer: writing the EPUB…" in drawn
     # The line is wiped before the command says what it wrote: no line keeps a trace of it.
     said = shown.split(WIPE)[-1]
     assert said.splitlines() == [f"wrote {tmp_path / 'out' / name}"

@@ -31,7 +31,7 @@ from .render.epub import render_epub, render_font_css
 from .render.templates import labels
 from .support.cache import Cache, build_cache
 from .support.clock import build_time
-from .support.output import outputs_held
+from .support.output import outputs_held, write_output
 from .support.progress import step
 from .support.styles import DEFAULTS, Styles
 from .support.timings import stage
@@ -79,12 +79,8 @@ def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Sty
         chosen = choose_profile(book, styles, profile)
         name = f"{book.stem}-{profile}.pdf" if profile else f"{book.stem}.pdf"
         warn_about_crops(book, chosen)
-        document, laid_out = lay_out_print(book, styles, chosen, cache, jobs)
-        from .pdf.writer import write_pdf  # loads WeasyPrint, which an EPUB-only rebuild can do without
-
-        step("writing the PDF")
-        with stage("write PDF"):
-            outputs["pdf"] = write_pdf(book, document, chosen, outdir / name)
+        pdf, laid_out = print_pdf(book, styles, chosen, cache, jobs)
+        outputs["pdf"] = write_output(outdir / name, pdf)
         pages = laid_out if chosen == edition else None
     if "epub" in formats:
         pages = pages or print_pages(book, styles, edition, cache, jobs)
@@ -99,6 +95,15 @@ def choose_profile(book: Book, styles: Styles, name: str | None = None) -> Print
     meta = book.metadata
     profile = load_profile(name or meta.print_profile or DEFAULT_PROFILE, styles)
     return profile.with_trim(parse_trim(meta.print_trim) if meta.print_trim else None)
+
+
+def print_pdf(book: Book, styles: Styles, profile: PrintProfile, cache: Cache,
+              jobs: int = 1) -> tuple[bytes, PrintPages]:
+    """The print edition's PDF, joined from its pieces', and where its pages begin."""
+    from .pdf.layout import print_pdf as joined_pdf  # WeasyPrint takes a second to load: only when laying out
+
+    return joined_pdf(book, styles, profile, _created(book), cache, print_edition(book, profile, styles),
+                      jobs)
 
 
 def lay_out_print(book: Book, styles: Styles, profile: PrintProfile, cache: Cache, jobs: int = 1):

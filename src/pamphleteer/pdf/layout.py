@@ -40,6 +40,7 @@ PLACEHOLDER = "000"  # the contents' numbers before they are known: as wide as m
 # out sooner one after the other.
 SIDE_BY_SIDE_FROM = 30_000
 RECIPE = "layout-v3"  # change it when what is remembered changes: the cache then starts afresh
+PIECE_PDF_RECIPE = "piece-pdf-v1"  # the same, for a piece's PDF
 
 
 @dataclass
@@ -82,6 +83,24 @@ def lay_out_book(book: Book, styles: Styles, profile: PrintProfile, created: str
     _report_late_notes(book, [layout for layout, _ in pieces])
     document = pieces[0][1].copy([page for _, piece in pieces for page in piece.pages])
     return document, _pages(pieces, source)
+
+
+def print_pdf(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
+              source: str = "", jobs: int = 1) -> tuple[bytes, PrintPages]:
+    """The print edition's PDF, and where its pages begin. Each piece is written to a
+    PDF of its own, remembered by everything that goes into it (its first page number
+    too), and the book is their join (join.py): a rebuild with nothing changed lays
+    nothing out, and an edit lays out and writes again only the pieces it touches."""
+    context = _Context(book, styles, profile, created, cache, documents=False, jobs=jobs)
+    layouts = [layout for layout, _ in _lay_out_pieces(context)]
+    _report_late_notes(book, layouts)
+    pdfs = context.piece_pdfs(layouts)
+    from .join import join_pieces
+
+    step("joining the pieces")
+    with stage("join"):
+        joined = join_pieces(pdfs)
+    return joined, _pages([(layout, None) for layout in layouts], source)
 
 
 def _report_late_notes(book: Book, layouts: list[PieceLayout]) -> None:
@@ -179,9 +198,12 @@ class _Context:
         """WeasyPrint's stylesheets and fonts: loaded once, and only if something is laid
         out (an EPUB rebuild that finds every piece remembered never loads WeasyPrint)."""
         if self._print_styles is None:
+            from .internals import keep_colour_profiles_as_read
             from .pieces import PrintStyles
 
             self._print_styles = PrintStyles(self.book, self.styles, self.profile, self.copies)
+            # each piece's PDF holds the same bytes of a colour profile, whatever came before it
+            keep_colour_profiles_as_read(self._print_styles.colour_profiles)
         return self._print_styles
 
     def lay_out(self, piece: PrintPiece, first_page: int, page_of: dict[str, str] | None = None,
@@ -226,7 +248,7 @@ class _Context:
             html, key = self.html_and_key(piece, first_page)
             if key not in self.laid_out_by_workers and self.cache.get("layout", key) is None:
                 waiting.append((html, key))
-        if len(waiting) < 2 or self.jobs < 2 or sum(len(html) for html, _ in waiting) < SIDE_BY_SIDE_FROM:
+        if self.jobs < 2 or not _worth_workers([html for html, _ in waiting]):
             return
         from .workers import side_by_side
 
@@ -234,14 +256,59 @@ class _Context:
             step("laying out", count, len(waiting) + 1)
 
         with stage("lay out"):
-            layouts = side_by_side(_worker, (self.book, self.styles, self.profile, self.created,
-                                             self.copies), [(html, first_page) for html, _ in waiting],
+            layouts = side_by_side(_worker, self.worker_setup,
+                                   [("layout", html, first_page, False) for html, _ in waiting],
                                    self.jobs, self.book.source, done)
         for (_, key), layout in zip(waiting, layouts, strict=True):
             timings.count("pieces laid out afresh")
             timings.count("pieces laid out side by side")
             self.laid_out_by_workers[key] = layout
             self.cache.put("layout", key, layout)
+
+    def piece_pdfs(self, layouts: list[PieceLayout]) -> list[bytes]:
+        """Each piece's PDF, remembered or written (side by side when it pays)."""
+        places, first_page = [], 1
+        for index, layout in enumerate(layouts):
+            places.append((first_page, index == len(layouts) - 1))
+            first_page += layout.pages
+        keys = [cache_key(PIECE_PDF_RECIPE, layout.html, *self.stylesheets, self.pictures, str(first),
+                          str(last), repr(self.profile), self.created, self.book.metadata.identifier)
+                for layout, (first, last) in zip(layouts, places, strict=True)]
+        pdfs = [self.cache.get("pages", key) for key in keys]
+        missing = [index for index, pdf in enumerate(pdfs) if pdf is None]
+        tasks = [("pdf", layouts[index].html, *places[index]) for index in missing]
+        if self.jobs > 1 and _worth_workers([html for _, html, *_ in tasks]):
+            from .workers import side_by_side
+
+            with stage("write PDF"):
+                written = side_by_side(_worker, self.worker_setup, tasks, self.jobs, self.book.source,
+                                       lambda count: step("writing the PDF", count, len(tasks)))
+        else:
+            written = []
+            for count, (_, html, first, last) in enumerate(tasks):
+                step("writing the PDF", count, len(tasks))
+                written.append(self.piece_pdf(html, first, last))
+        for index, pdf in zip(missing, written, strict=True):
+            timings.count("piece PDFs written")
+            pdfs[index] = pdf
+            self.cache.put("pages", keys[index], pdf)
+        return pdfs
+
+    def piece_pdf(self, html: str, first_page: int, last: bool) -> bytes:
+        """A piece laid out from its corrected HTML on its pages in the book, as a PDF."""
+        from .piecepdf import link_across_pieces, piece_pdf
+        from .pieces import Placement, lay_out_piece
+
+        with stage("lay out"):
+            laid_out = lay_out_piece(self.print_styles, link_across_pieces(html),
+                                     Placement(first_page, last), corrected=True)
+        with stage("write PDF"):
+            return piece_pdf(self.book, laid_out.document, self.profile, first_page)
+
+    @property
+    def worker_setup(self) -> tuple:
+        """What `_worker` needs to do this context's work in another process."""
+        return self.book, self.styles, self.profile, self.created, self.copies
 
     def _lay_out_afresh(self, html: str, first_page: int, last: bool, key: str):
         from .pieces import Placement, lay_out_piece
@@ -260,14 +327,22 @@ def _worker(book: Book, styles: Styles, profile: PrintProfile, created: str,
     edition's stylesheets and fonts loaded once."""
     context = _Context(book, styles, profile, created, Cache(None), documents=False, copies=copies)
 
-    def lay_out(task: tuple[str, int]) -> bytes:
+    def work(task: tuple[str, str, int, bool]) -> bytes:
+        """("layout", HTML, ...): the piece laid out and corrected, its PieceLayout;
+        ("pdf", corrected HTML, ...): its PDF."""
         from .pieces import Placement, lay_out_piece
 
-        html, first_page = task
-        result = lay_out_piece(context.print_styles, html, Placement(first_page, last=False))
+        kind, html, first_page, last = task
+        if kind == "pdf":
+            return context.piece_pdf(html, first_page, last)
+        result = lay_out_piece(context.print_styles, html, Placement(first_page, last))
         return _remember(result.html, result.document, result.late_notes).to_json()
 
-    return lay_out
+    return work
+
+
+def _worth_workers(htmls: list[str]) -> bool:
+    return len(htmls) >= 2 and sum(len(html) for html in htmls) >= SIDE_BY_SIDE_FROM
 
 
 def _remember(html: str, document, late_notes: list[tuple[int, int]]) -> PieceLayout:
