@@ -118,3 +118,25 @@ def test_the_pamphlets_photographs_are_jpegs_at_the_sizes_phones_and_cameras_giv
             assert image.format == "JPEG" and image.mode == "RGB" and image.size in drawn, path.name
     assert min(max(size) for size in PHOTO_SIZES) >= 2400
     assert any(width < height for width, height in PHOTO_SIZES)  # portraits too
+
+
+# ---- the report -----------------------------------------------------------------
+
+def test_each_budget_of_issue_15_is_a_line_of_the_report_with_its_verdict():
+    import run
+    def seconds(value: float, mib: int = 100) -> run.Run:
+        return run.Run(value, mib * run.MIB)
+    pamphlet = {"pandoc pair": seconds(10), "both, empty build folder": seconds(10),
+                "both, one-word edit": seconds(3.1), "both, nothing changed": seconds(0.9)}
+    large = {"pandoc pair": seconds(100), "weasyprint pdf": seconds(160),
+             "both, empty build folder": seconds(128, mib=401), "both, one-word edit": seconds(20),
+             "epub": seconds(81), "both, empty build folder, 1 core": seconds(160),
+             "both, empty build folder, 2 cores": seconds(100)}
+    checks = run.engine_budgets(pamphlet, large)
+    assert [held for _, _, held in checks] == [True, False, True, True, True, False, False, True]
+    assert "1.28 × the pandoc pair, 0.80 × bare WeasyPrint" in checks[3][1]
+    assert checks[6][1] == "401 MiB" and checks[7][1].startswith("1.60 ×")
+    report = run.report({"pamphlet": pamphlet, "large": large}, {}, 3, pamphlet_pages=39)
+    for budget, _, _ in checks:
+        assert f"| {budget} |" in report
+    assert "39 A5 pages" in report
