@@ -131,7 +131,7 @@ test: $(SETUP) $(ACE) $(AXE) ## run the whole test suite (EPUBCheck, Ace and axe
 # against pandoc and bare WeasyPrint (bench/README.md). It takes a while.
 BENCH_SETUP := $(VENV)/.bench-setup-done
 bench: $(SETUP) $(BENCH_SETUP) ## measure build times and memory: bench/results.md, bench/stages.png
-	$(PYTHON) bench/run.py $(if $(RUNS),--runs $(RUNS)) $(if $(SCALES),--scales $(SCALES))
+	$(PYTHON) bench/run.py $(if $(RUNS),--runs $(RUNS)) $(if $(SCALES),--scales $(SCALES)) $(if $(BENCH),--only $(BENCH))
 
 $(BENCH_SETUP): pyproject.toml | $(SETUP)
 	@if ! command -v pandoc >/dev/null 2>&1; then \

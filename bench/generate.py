@@ -1,6 +1,7 @@
-"""A large manuscript for the benchmark, made the same way every time.
+"""The benchmark's manuscripts, made the same way every time.
 
     python bench/generate.py OUT_DIR [--scale N]
+    python bench/generate.py OUT_DIR --pamphlet
 
 At scale 1: about 120,000 words in 40 chapters (`#`) of about 330 sections
 (`##`) in all, whose heading texts repeat from chapter to chapter; 400
@@ -9,6 +10,13 @@ SVG diagrams, most of them 2400 × 1600 px at 300 ppi); and a few pipe tables.
 Scale 2 and 4 make a book two and four times as long, for the memory curve.
 Everything comes from one seeded random generator, so the same scale always
 gives the same bytes.
+
+The pamphlet (`generate_pamphlet`) is our users' typical book, in questions and
+answers: about 8,000 words under 19 `##` questions and no `#` chapters (so it
+is one piece of layout), 11 photographs (JPEG, at the pixel sizes phones and
+cameras give), 14 notes, a title, an author, a date and `lang: en`; about 38
+A5 pages with the digital profile. It too comes from one seeded generator of
+its own.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 SEED = 20261123
 CHAPTERS = 40
@@ -125,10 +133,10 @@ def _sentence(rng: random.Random) -> str:
     return " ".join(words).capitalize() + rng.choice([".", ".", ".", "?", ";"]).replace(";", ".")
 
 
-def _paragraph(rng: random.Random) -> str:
+def _paragraph(rng: random.Random, length: int = PARAGRAPH_WORDS) -> str:
     words: list[str] = []
     text = []
-    while len(words) < PARAGRAPH_WORDS - 8:  # sentences average 15 words: about PARAGRAPH_WORDS
+    while len(words) < length - 8:  # sentences average 15 words: about `length` words
         sentence = _sentence(rng)
         words += sentence.split()
         text.append(sentence)
@@ -178,12 +186,127 @@ def _svg(rng: random.Random) -> str:
             f"{shapes}</svg>\n")
 
 
+# ---- the pamphlet ------------------------------------------------------------
+
+PAMPHLET_SEED = 20261129
+QUESTIONS = [
+    "What was the club for?", "Who could join?", "How much did a member pay each week?",
+    "Where did the members meet?", "Who kept the money, and how?",
+    "What happened when a member fell ill?", "What did the club doctor do?",
+    "Could a widow draw on the fund?", "How were the accounts checked?",
+    "Why did some clubs fail?", "What were the rules about drink?",
+    "How did the club settle a quarrel?", "Did women run clubs of their own?",
+    "What did the law say about the clubs?", "What was done with a surplus?",
+    "Why did the members march once a year?", "What did the store add to the club?",
+    "What took the place of the clubs?", "What can such a club teach us now?",
+]
+PAMPHLET_WORDS = 8_000
+PAMPHLET_NOTES = 14
+PHOTOGRAPHS = 11
+# What a phone (landscape, portrait), a compact camera and a scan sent by a reader give.
+PHOTO_SIZES = [(4032, 3024), (3024, 4032), (3264, 2448), (2400, 1600)]
+PHOTO_PPI = 72  # what phones and cameras write into the file
+
+
+@dataclass(frozen=True)
+class PamphletCounts:
+    questions: int
+    words: int
+    notes: int
+    photographs: int
+
+
+def pamphlet_counts() -> PamphletCounts:
+    return PamphletCounts(len(QUESTIONS), PAMPHLET_WORDS, PAMPHLET_NOTES, PHOTOGRAPHS)
+
+
+def generate_pamphlet(out: Path) -> Path:
+    """Write `pamphlet.md` and its `images/` into `out`; return the manuscript."""
+    rng = random.Random(PAMPHLET_SEED)
+    plan = pamphlet_counts()
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    photos = [_write_photograph(out / "images", number, rng) for number in range(1, plan.photographs + 1)]
+    manuscript = out / "pamphlet.md"
+    manuscript.write_text(_pamphlet_front_matter() + _pamphlet_body(plan, photos, rng), encoding="utf-8")
+    return manuscript
+
+
+def _pamphlet_front_matter() -> str:
+    return ("---\ntitle: Fourpence a Week\nauthor: Pamphleteer Benchmark\n"
+            "date: 2026-11-29\nlang: en\n---\n\n")
+
+
+def _pamphlet_body(plan: PamphletCounts, photos: list[str], rng: random.Random) -> str:
+    """An introduction, then each question and its answer: paragraphs of varied length,
+    now and then a quotation or a short list; the notes and photographs in answers
+    chosen at random. Paragraphs take what headings, notes and captions leave of the words."""
+    others = 45 * plan.notes + 25 * plan.photographs + 6 * plan.questions
+    share = (plan.words - others) // (plan.questions + 1)
+    answered = sorted(rng.sample(range(1, plan.questions + 1), plan.photographs))
+    photo_in = dict(zip(answered, photos, strict=True))
+    sections = [_answer(share, rng)] + [_answer(share, rng) for _ in range(plan.questions)]
+    paragraphs = [(section, index) for section, texts in enumerate(sections) for index in range(len(texts))]
+    for note, (section, index) in enumerate(sorted(rng.sample(paragraphs, plan.notes)), start=1):
+        sections[section][index] += (f"[^q{note}]\n\n[^q{note}]: {_sentence(rng)} {_sentence(rng)} "
+                                     f"{_sentence(rng)}")
+    out = ["\n\n".join(sections[0])]
+    for number, question in enumerate(QUESTIONS[:plan.questions], start=1):
+        answer = sections[number]
+        if number in photo_in:
+            answer.insert(rng.randrange(1, len(answer) + 1), photo_in[number])
+        out.append(f"## {question}\n\n" + "\n\n".join(answer))
+    return "\n\n".join(out) + "\n"
+
+
+def _answer(words: int, rng: random.Random) -> list[str]:
+    """Blocks of about `words` words: mostly paragraphs, sometimes a quotation or a list."""
+    blocks: list[str] = []
+    count = 0
+    while count < words - 40:  # the last block overshoots by about half a paragraph
+        kind = rng.random()
+        if kind < 0.08 and blocks:
+            block = "> " + _paragraph(rng, rng.randint(30, 60))
+        elif kind < 0.14 and blocks:
+            block = "\n".join(f"- {_sentence(rng)}" for _ in range(rng.randint(3, 5)))
+        else:
+            block = _paragraph(rng, rng.randint(30, 110))
+        blocks.append(block)
+        count += len(block.split())
+    return blocks
+
+
+def _write_photograph(folder: Path, number: int, rng: random.Random) -> str:
+    size = PHOTO_SIZES[rng.randrange(len(PHOTO_SIZES))]
+    name = f"photo-{number:02d}.jpg"
+    _photograph(size, rng).save(folder / name, quality=90, dpi=(PHOTO_PPI, PHOTO_PPI))
+    alt = f"A photograph of {_title(rng).lower()}, with {_title(rng).lower()} behind."
+    return f'![{alt}](images/{name} "{_title(rng)}.")'
+
+
+def _photograph(size: tuple[int, int], rng: random.Random) -> Image.Image:
+    """Something with a photograph's texture, so that it costs what a photograph costs to
+    decode and compress: soft patches of colour from a coarse random grid, a few
+    blurred shapes, and grain at every pixel."""
+    width, height = size
+    coarse = (max(2, width // 160), max(2, height // 160))
+    image = Image.frombytes("RGB", coarse, rng.randbytes(coarse[0] * coarse[1] * 3))
+    image = image.resize(size, Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y, r = rng.randrange(width), rng.randrange(height), rng.randrange(width // 20, width // 5)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    image = image.filter(ImageFilter.GaussianBlur(width / 400))
+    grain = Image.frombytes("L", size, rng.randbytes(width * height)).convert("RGB")
+    return ImageChops.blend(image, grain, 0.08)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--pamphlet", action="store_true", help="the pamphlet instead of the large book")
     args = parser.parse_args()
-    print(generate(args.out, args.scale))
+    print(generate_pamphlet(args.out) if args.pamphlet else generate(args.out, args.scale))
 
 
 if __name__ == "__main__":

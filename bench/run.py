@@ -1,19 +1,29 @@
 """`make bench`: how long a build takes and how much memory it needs.
 
-    python bench/run.py [--runs N] [--scales 1,2,4] [--out bench]
+    python bench/run.py [--runs N] [--scales 1,2,4] [--out bench] [--only pamphlet|sample]
 
-Two manuscripts: the sample (small) and the generated one (large, see
-generate.py). For each, the median wall time and the peak resident memory of
-the whole process tree of
+Three manuscripts: the sample (small), the generated book (large) and the
+generated pamphlet (see generate.py). For each, the median wall time and the
+peak resident memory of the whole process tree of
+
+- both outputs (`pamphleteer build`) from an empty build folder, after one word
+  of one section has changed, and with nothing changed;
+- pandoc's EPUB plus pandoc's HTML printed by WeasyPrint (the "pandoc pair"),
+  and bare WeasyPrint rendering the HTML we generate to PDF;
+
+and for the sample and the large book also
 
 - the EPUB build and the PDF build, each from an empty build folder;
 - a no-op `make` after a build;
 - a rebuild of the EPUB after one word of one section has changed;
+- both outputs from an empty build folder on one core and on two (`taskset`).
 
-and, where they are installed, pandoc building the same manuscript to EPUB and
-bare WeasyPrint rendering the HTML we generate to PDF. Our budgets (`budgets`)
-are checked against these figures. Results go to bench/results.md, the time
-per stage to bench/stages.png.
+Our budgets (`budgets`, and issue 15's in `engine_budgets`) are checked against
+these figures. Results go to bench/results.md, the time per stage to
+bench/stages.png. `--only pamphlet` measures the pamphlet alone (a minute or
+two), `--only sample` runs every case of the large book on the sample instead
+(to check the benchmark itself quickly); both write their report into the work
+folder, not bench/.
 """
 
 from __future__ import annotations
@@ -34,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import generate  # noqa: E402
+from generate import generate, generate_pamphlet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -119,12 +129,8 @@ def repeat(times: int, prepare, command: list[str], cwd: Path, env: dict | None 
 
 def bench_manuscript(manuscript: Path, work: Path, runs: int) -> dict[str, Run]:
     """Our builds of one manuscript, and the tools we compare them with."""
-    folder = work / manuscript.stem
-    if folder.exists():
-        shutil.rmtree(folder)
-    shutil.copytree(manuscript.parent, folder, ignore=shutil.ignore_patterns("build", "publish"))
-    source = folder / manuscript.name
-    build = folder / "build"
+    source, build = copy_manuscript(manuscript, work)
+    folder = source.parent
 
     def empty_build() -> None:
         shutil.rmtree(build, ignore_errors=True)
@@ -133,7 +139,7 @@ def bench_manuscript(manuscript: Path, work: Path, runs: int) -> dict[str, Run]:
         return lambda: [path.unlink() for path in build.glob(f"*{suffix}")]
 
     results: dict[str, Run] = {}
-    tool = [str(TOOL), "build", str(source), "-o", str(build)]
+    tool = [str(TOOL), "build", str(source), "-o", str(build), "--quiet"]
     results["epub"] = repeat(runs, empty_build, tool + ["--epub"], folder)
     results["pdf"] = repeat(runs, empty_build, tool + ["--pdf"], folder)
     results["pdf, cache kept"] = repeat(runs, without(".pdf"), tool + ["--pdf"], folder)
@@ -146,14 +152,83 @@ def bench_manuscript(manuscript: Path, work: Path, runs: int) -> dict[str, Run]:
     if shutil.which("pandoc"):
         results["pandoc epub"] = repeat(runs, lambda: None,
                                         ["pandoc", source.name, "-o", str(work / "pandoc.epub")], folder)
-    html, options = _our_print_html(source, work, build)
-    for what, page in (("weasyprint pdf", html), ("weasyprint pdf, our print copies",
-                                                  html.with_suffix(".copies.html"))):
-        results[what] = repeat(runs, lambda: None, [
-            str(VENV_BIN / "weasyprint"), "-s", str(ROOT / "styles/print/book.css"),
-            "-s", str(html.with_suffix(".css")), "-u", folder.as_uri() + "/", *options,
-            str(page), str(work / "bare.pdf")], folder)
+    results |= bare_weasyprint(source, work, build, runs, with_copies=True)
+    results |= both_outputs(source, work, build, runs)
+    results |= cores(source, build, runs)
     return results
+
+
+def copy_manuscript(manuscript: Path, work: Path) -> tuple[Path, Path]:
+    """The manuscript and its pictures copied into the work folder (edits change the
+    copy); the copy's manuscript and build folder."""
+    folder = work / manuscript.stem
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(manuscript.parent, folder, ignore=shutil.ignore_patterns("build", "publish"))
+    return folder / manuscript.name, folder / "build"
+
+
+def both_outputs(source: Path, work: Path, build: Path, runs: int) -> dict[str, Run]:
+    """`pamphleteer build` (EPUB and PDF) from an empty build folder, after a one-word
+    edit and with nothing changed, in that order (each leaves the build folder the next
+    one starts from); and the pandoc pair that an author could use instead."""
+    tool = [str(TOOL), "build", str(source), "-o", str(build), "--quiet"]
+    results = {
+        "both, empty build folder": repeat(runs, lambda: shutil.rmtree(build, ignore_errors=True),
+                                           tool, source.parent),
+        "both, one-word edit": repeat(runs, lambda: _change_one_word(source), tool, source.parent),
+        "both, nothing changed": repeat(runs, lambda: None, tool, source.parent),
+    }
+    if shutil.which("pandoc"):
+        results["pandoc pair"] = repeat(runs, lambda: None, pandoc_pair(source, work), source.parent)
+    return results
+
+
+def pandoc_pair(source: Path, work: Path) -> list[str]:
+    """pandoc's EPUB, then pandoc's standalone HTML printed by WeasyPrint (what
+    `pandoc --pdf-engine=weasyprint` does, minus its temporary files): the tools an
+    author would use without us, both outputs, one command so that its time and
+    memory are measured as one."""
+    out = work / "pandoc-pair"
+    out.mkdir(parents=True, exist_ok=True)
+    html, weasyprint = out / f"{source.stem}.html", VENV_BIN / "weasyprint"
+    return ["sh", "-c", f'pandoc "{source.name}" -o "{out / source.stem}.epub" && '
+            f'pandoc "{source.name}" -s -o "{html}" && '
+            f'"{weasyprint}" -u "{source.parent.as_uri()}/" "{html}" "{out / source.stem}.pdf"']
+
+
+def bare_weasyprint(source: Path, work: Path, build: Path, runs: int,
+                    with_copies: bool = False) -> dict[str, Run]:
+    """Bare WeasyPrint on the HTML of our print edition (see _our_print_html); with
+    `with_copies` also on the HTML that uses our print-size copies of the pictures."""
+    html, options = _our_print_html(source, work, build)
+    pages = [("weasyprint pdf", html)]
+    if with_copies:
+        pages.append(("weasyprint pdf, our print copies", html.with_suffix(".copies.html")))
+    return {what: repeat(runs, lambda: None, [
+        str(VENV_BIN / "weasyprint"), "-s", str(ROOT / "styles/print/book.css"),
+        "-s", str(html.with_suffix(".css")), "-u", source.parent.as_uri() + "/", *options,
+        str(page), str(work / "bare.pdf")], source.parent) for what, page in pages}
+
+
+def cores(source: Path, build: Path, runs: int) -> dict[str, Run]:
+    """Both outputs from an empty build folder on one core and on two (`taskset`):
+    what the worker processes gain. `--jobs` is left to its default, all the cores
+    the process may use."""
+    if len(os.sched_getaffinity(0)) < 2 or not shutil.which("taskset"):
+        return {}
+    tool = [str(TOOL), "build", str(source), "-o", str(build), "--quiet"]
+    return {f"both, empty build folder, {label}": repeat(
+        runs, lambda: shutil.rmtree(build, ignore_errors=True), ["taskset", "-c", cpus, *tool],
+        source.parent) for label, cpus in (("1 core", "0"), ("2 cores", "0,1"))}
+
+
+def bench_pamphlet(work: Path, runs: int) -> dict[str, Run]:
+    """The pamphlet (generate_pamphlet): both outputs, as an author builds it, beside
+    the pandoc pair and bare WeasyPrint."""
+    source, build = copy_manuscript(generate_pamphlet(work / "pamphlet-source"), work)
+    results = both_outputs(source, work, build, runs)
+    return results | bare_weasyprint(source, work, build, runs)
 
 
 _edits = [0]
@@ -208,16 +283,16 @@ def _our_print_html(source: Path, work: Path, build: Path) -> tuple[Path, list[s
     return html, json.loads(html.with_suffix(".json").read_text())
 
 
-def memory_curve(work: Path, scales: list[int]) -> dict[int, dict[str, Run]]:
+def memory_curve(work: Path, scales: list[int], make=generate) -> dict[int, Run]:
+    """Both outputs of the large book at each scale, from an empty build folder: the
+    peak memory of the whole process tree (workers included) against the length."""
     curve = {}
     for scale in scales:
-        manuscript = generate(work / f"scale-{scale}", scale)
+        manuscript = make(work / f"scale-{scale}", scale)
         build = manuscript.parent / "build"
-        tool = [str(TOOL), "build", str(manuscript), "-o", str(build)]
         shutil.rmtree(build, ignore_errors=True)
-        pdf = measure(tool + ["--pdf"], manuscript.parent)
-        epub = measure(tool + ["--epub"], manuscript.parent)
-        curve[scale] = {"pdf": pdf, "epub": epub}
+        curve[scale] = measure([str(TOOL), "build", str(manuscript), "-o", str(build), "--quiet"],
+                               manuscript.parent)
     return curve
 
 
@@ -243,17 +318,72 @@ def budgets(large: dict[str, Run]) -> list[tuple[str, str, bool]]:
     return checks
 
 
-def linear(curve: dict[int, dict[str, Run]]) -> list[tuple[str, str, bool]]:
+Check = tuple[str, str, bool | None]  # the budget, the figure, whether it holds (None: not measured)
+
+
+def engine_budgets(pamphlet: dict[str, Run] | None, large: dict[str, Run] | None) -> list[Check]:
+    """Issue 15's budgets, one line each, in the order of its table."""
+    checks: list[Check] = []
+
+    def ratio(cases: dict[str, Run], case: str, reference: str) -> float | None:
+        if case in cases and reference in cases:
+            return cases[case].seconds / cases[reference].seconds
+        return None
+
+    def against(cases: dict[str, Run], case: str, reference: str, limit: float, budget: str) -> None:
+        found = ratio(cases, case, reference)
+        if found is None:
+            checks.append((budget, f"not measured (no {reference})", None))
+        else:
+            checks.append((budget, f"{found:.2f} × ({cases[case].seconds:.2f} s against "
+                                   f"{cases[reference].seconds:.2f} s)", found <= limit))
+
+    if pamphlet is not None:
+        against(pamphlet, "both, empty build folder", "pandoc pair", 1.0,
+                "pamphlet, both outputs, empty build folder ≤ 1.0 × the pandoc pair")
+        against(pamphlet, "both, one-word edit", "pandoc pair", 0.3,
+                "pamphlet, one-word edit, both outputs ≤ 0.3 × the pandoc pair")
+        against(pamphlet, "both, nothing changed", "pandoc pair", 0.1,
+                "pamphlet, nothing changed, `pamphleteer build` ≤ 0.1 × the pandoc pair")
+    if large is None:
+        return checks
+    budget = ("large book, both outputs, empty build folder ≤ 1.3 × the pandoc pair "
+              "and ≤ 0.8 × bare WeasyPrint on our own HTML")
+    pandoc = ratio(large, "both, empty build folder", "pandoc pair")
+    bare = ratio(large, "both, empty build folder", "weasyprint pdf")
+    if pandoc is None or bare is None:
+        checks.append((budget, "not measured (no pandoc pair)", None))
+    else:
+        checks.append((budget, f"{pandoc:.2f} × the pandoc pair, {bare:.2f} × bare WeasyPrint",
+                       pandoc <= 1.3 and bare <= 0.8))
+    against(large, "both, one-word edit", "pandoc pair", 0.2,
+            "large book, one-word edit in one chapter, both outputs ≤ 0.2 × the pandoc pair")
+    against(large, "epub", "weasyprint pdf", 0.5,
+            "large book, EPUB only, empty build folder ≤ 0.5 × bare WeasyPrint on our own HTML")
+    peak = large["both, empty build folder"].peak_bytes / MIB
+    checks.append(("peak memory, whole process tree, large book cold (both outputs) ≤ 400 MiB",
+                   f"{peak:.0f} MiB", peak <= 400))
+    one, two = large.get("both, empty build folder, 1 core"), large.get("both, empty build folder, 2 cores")
+    budget = "large book cold (both outputs), 1 core → 2 cores (`taskset`) ≥ 1.6 × faster"
+    if one is None or two is None:
+        checks.append((budget, "not measured (fewer than 2 cores, or no taskset)", None))
+    else:
+        speedup = one.seconds / two.seconds
+        checks.append((budget, f"{speedup:.2f} × ({one.seconds:.1f} s → {two.seconds:.1f} s)",
+                       speedup >= 1.6))
+    return checks
+
+
+def linear(curve: dict[int, Run]) -> list[Check]:
     """Memory grows at most linearly: peak(k×) ≤ k × peak(1×)."""
-    checks = []
+    checks: list[Check] = []
     base = curve.get(1)
-    for scale, runs in sorted(curve.items()):
+    for scale, run in sorted(curve.items()):
         if scale == 1 or base is None:
             continue
-        for kind in ("epub", "pdf"):
-            ratio = runs[kind].peak_bytes / base[kind].peak_bytes
-            checks.append((f"{kind.upper()} memory at {scale}× ≤ {scale} × memory at 1×",
-                           f"{ratio:.2f} ×", ratio <= scale))
+        ratio = run.peak_bytes / base.peak_bytes
+        checks.append((f"peak memory (both outputs, cold) at {scale}× ≤ {scale} × the peak at 1×",
+                       f"{ratio:.2f} ×", ratio <= scale))
     return checks
 
 
@@ -276,9 +406,24 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores, {memory} GiB, {platform.system()} {platform.release()}"
 
 
-def report(results: dict[str, dict[str, Run]], curve, runs: int) -> str:
+STAGED = ("epub", "pdf", "both, empty build folder")  # the cases whose time per stage is shown
+
+
+def pdf_pages(path: Path) -> int:
+    import pypdfium2
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def report(results: dict[str, dict[str, Run]], curve: dict[int, Run], runs: int,
+           large: str = "large", command: str = "make bench", pamphlet_pages: int = 0) -> str:
+    """results.md. `large` names the results that the large book's budgets are checked
+    against (`--only sample` puts the sample there, to check the benchmark itself)."""
     lines = ["# Benchmark results", "",
-             f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench`; "
+             f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `{command}`; "
              f"each figure the median of {runs} runs (peak memory: the highest).", "",
              f"Machine: {machine()}", "",
              "Versions: " + ", ".join(f"{name} {value}" for name, value in versions().items()), "",
@@ -287,25 +432,42 @@ def report(results: dict[str, dict[str, Run]], curve, runs: int) -> str:
     for name, cases in results.items():
         for what, run in cases.items():
             lines.append(f"| {name} | {what} | {run.seconds:.2f} | {run.peak_bytes / MIB:.0f} |")
-    large = results.get("large")
-    checks = (budgets(large) if large else []) + linear(curve)
-    if large:
-        overhead = large["pdf"].seconds - large["weasyprint pdf"].seconds
+    book = results.get(large)
+    lines += ["", "The pandoc pair is pandoc's EPUB plus pandoc's standalone HTML printed by WeasyPrint "
+                  "(`pandoc x.md -s -o x.html && weasyprint x.html x.pdf`), run as one command. "
+                  "\"both\" is `pamphleteer build` (EPUB and PDF, `--jobs` all cores)."]
+    if pamphlet_pages:
+        lines += ["", f"The pamphlet (generate.py): {pamphlet_pages} A5 pages (digital profile)."]
+    if book and "pdf" in book:
+        overhead = book["pdf"].seconds - book["weasyprint pdf"].seconds
         lines += ["", f"Our PDF overhead on the large manuscript: {overhead:+.2f} s "
                       "(our PDF build from an empty folder minus bare WeasyPrint on the same HTML, "
                       "with the manuscript's own pictures). Bare WeasyPrint is given the HTML of the "
                       "whole book, our stylesheets and the profile's PDF variant and font options."]
-    lines += ["", "## Memory against length", "",
-              "| scale | EPUB peak (MiB) | PDF peak (MiB) | PDF time (s) |", "|---:|---:|---:|---:|"]
-    for scale, run in sorted(curve.items()):
-        lines.append(f"| {scale}× | {run['epub'].peak_bytes / MIB:.0f} | {run['pdf'].peak_bytes / MIB:.0f} "
-                     f"| {run['pdf'].seconds:.1f} |")
-    lines += ["", "## Budgets", "", "| budget | measured | held |", "|---|---:|---|"]
-    lines += [f"| {name} | {value} | {'yes' if held else '**no**'} |" for name, value, held in checks]
+    if curve:
+        lines += ["", "## Memory against length", "",
+                  "The large book at 1×, 2× and 4× its length, both outputs from an empty build "
+                  "folder; the peak of the whole process tree (workers included).", "",
+                  "| scale | peak (MiB) | time (s) |", "|---:|---:|---:|"]
+        for scale, run in sorted(curve.items()):
+            lines.append(f"| {scale}× | {run.peak_bytes / MIB:.0f} | {run.seconds:.1f} |")
+
+    def table(checks: list[Check]) -> list[str]:
+        verdict = {True: "yes", False: "**no**", None: "not measured"}
+        return (["| budget | measured | held |", "|---|---:|---|"]
+                + [f"| {name} | {value} | {verdict[held]} |" for name, value, held in checks])
+
+    lines += ["", "## Budgets of the engine (issue 15)", ""]
+    if book and large != "large":
+        lines += [f"(The {large} manuscript stands in for the large book: these lines check the "
+                  "benchmark, not the budgets.)", ""]
+    lines += table(engine_budgets(results.get("pamphlet"), book) + linear(curve))
+    if book and "pdf" in book:
+        lines += ["", "## Earlier budgets", ""] + table(budgets(book))
     lines += ["", "## Time per stage", "", "![time per stage](stages.png)", ""]
     for name, cases in results.items():
-        for what in ("epub", "pdf"):
-            stages = cases[what].stages
+        for what in STAGED:
+            stages = cases[what].stages if what in cases else {}
             if stages:
                 lines.append(f"- {name} {what}: " + ", ".join(f"{stage} {seconds:.2f} s"
                                                               for stage, seconds in stages.items()))
@@ -317,7 +479,7 @@ def plot(results: dict[str, dict[str, Run]], path: Path) -> None:
     matplotlib.use("Agg")
     from matplotlib import pyplot
     bars = [(f"{name} {what}", cases[what].stages) for name, cases in results.items()
-            for what in ("epub", "pdf") if cases[what].stages]
+            for what in STAGED if what in cases and cases[what].stages]
     stage_names = list(dict.fromkeys(stage for _, stages in bars for stage in stages))
     figure, axes = pyplot.subplots(figsize=(8, 0.6 * len(bars) + 1.5))
     left = [0.0] * len(bars)
@@ -339,15 +501,33 @@ def main() -> None:
                         help="sizes of the large manuscript for the memory curve")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--only", choices=["pamphlet", "sample"],
+                        help="pamphlet: the pamphlet alone; sample: every case of the large book "
+                             "on the sample (a quick check of the benchmark). Either writes its "
+                             "report into the work folder, leaving bench/results.md alone")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    large = generate(args.work / "large-source", 1)
-    results = {"small": bench_manuscript(SAMPLE, args.work, args.runs),
-               "large": bench_manuscript(large, args.work, args.runs)}
-    curve = memory_curve(args.work, [int(scale) for scale in args.scales.split(",")])
-    (args.out / "results.md").write_text(report(results, curve, args.runs), encoding="utf-8")
-    plot(results, args.out / "stages.png")
-    print((args.out / "results.md").read_text(encoding="utf-8"))
+    command = f"bench/run.py --runs {args.runs}" + (f" --only {args.only}" if args.only else "")
+    results: dict[str, dict[str, Run]] = {}
+    curve: dict[int, Run] = {}
+    large, out = "large", args.work
+    if args.only == "sample":
+        results["small"] = bench_manuscript(SAMPLE, args.work, args.runs)
+        large = "small"
+    elif args.only is None:
+        book = generate(args.work / "large-source", 1)
+        results["small"] = bench_manuscript(SAMPLE, args.work, args.runs)
+        results["large"] = bench_manuscript(book, args.work, args.runs)
+        curve = memory_curve(args.work, [int(scale) for scale in args.scales.split(",")])
+        out, command = args.out, "make bench"
+    if args.only in (None, "pamphlet"):
+        results["pamphlet"] = bench_pamphlet(args.work, args.runs)
+    pdf = args.work / "pamphlet" / "build" / "pamphlet.pdf"
+    pages = pdf_pages(pdf) if "pamphlet" in results and pdf.exists() else 0
+    (out / "results.md").write_text(report(results, curve, args.runs, large, command, pages),
+                                    encoding="utf-8")
+    plot(results, out / "stages.png")
+    print((out / "results.md").read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""The benchmark's large manuscript: the same bytes every time, the size issue 6 asks for."""
+"""The benchmark's manuscripts: the same bytes every time; the large book the size issue 6
+asks for, the pamphlet the typical book of issue 15."""
 
 import re
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 
 from pamphleteer.read.manuscript import read_book
@@ -13,7 +15,7 @@ from support import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 import generate as generator  # noqa: E402
-from generate import counts, generate  # noqa: E402
+from generate import PHOTO_SIZES, counts, generate, generate_pamphlet, pamphlet_counts  # noqa: E402
 
 from run_once import made_once
 
@@ -26,12 +28,14 @@ def large(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def small_pictures(monkeypatch):
-    """The generator drawing its pictures a fifth as wide and high: the same drawing
-    code, in a twenty-fifth of the time. For the tests that do not look at the
-    pictures' size (the text differs a little: smaller pictures draw other random numbers)."""
-    draw = generator._picture
+    """The generator drawing its pictures and photographs a fifth as wide and high: the
+    same drawing code, in a twenty-fifth of the time. For the tests that do not look at
+    the pictures' size (the text differs a little: smaller pictures draw other random numbers)."""
+    draw, photograph = generator._picture, generator._photograph
     monkeypatch.setattr(generator, "_picture", lambda size, kind, rng: draw(
         (size[0] // 5, size[1] // 5), kind, rng))
+    monkeypatch.setattr(generator, "_photograph", lambda size, rng: photograph(
+        (size[0] // 5, size[1] // 5), rng))
 
 
 def test_the_generator_makes_the_same_bytes_every_time(small_pictures, tmp_path):
@@ -78,3 +82,61 @@ def test_twice_the_scale_is_twice_the_book(small_pictures, tmp_path):
     double = generate(tmp_path, 2).read_text(encoding="utf-8")
     assert len(re.findall(r"^# ", double, re.M)) == 80
     assert len(re.findall(r"^\[\^\w+\]:", double, re.M)) == 800
+
+
+# ---- the pamphlet ---------------------------------------------------------------
+
+def test_the_pamphlet_is_the_same_bytes_every_time(small_pictures, tmp_path):
+    once, again = generate_pamphlet(tmp_path / "once"), generate_pamphlet(tmp_path / "again")
+    assert once.read_bytes() == again.read_bytes()
+    pictures = sorted((once.parent / "images").iterdir())
+    assert len(pictures) == pamphlet_counts().photographs
+    for picture in pictures:
+        assert (again.parent / "images" / picture.name).read_bytes() == picture.read_bytes(), picture.name
+
+
+def test_the_pamphlet_is_one_piece_of_questions_with_the_counts_asked_for(small_pictures, tmp_path):
+    pamphlet = generate_pamphlet(tmp_path)
+    _, front, body = pamphlet.read_text(encoding="utf-8").split("---\n", 2)
+    assert yaml.safe_load(front).keys() >= {"title", "author", "date", "lang"}
+    assert yaml.safe_load(front)["lang"] == "en"
+    assert not re.findall(r"^# ", body, re.M)  # no chapters: one piece of layout
+    questions = re.findall(r"^## (.+)$", body, re.M)
+    assert len(questions) == len(set(questions)) == 19 and all(q.endswith("?") for q in questions)
+    assert len(re.findall(r"^\[\^\w+\]:", body, re.M)) == 14
+    assert len(re.findall(r"^!\[[^]]+\]\(images/[^)]+\.jpg ", body, re.M)) == 11
+    assert 7_500 <= len(body.split()) <= 8_500
+    book = read_book(pamphlet, strict=True)
+    assert not book.has_chapters and len(book.notes) == 14 and len(book.figures) == 11
+
+
+def test_the_pamphlets_photographs_are_jpegs_at_the_sizes_phones_and_cameras_give(small_pictures, tmp_path):
+    pictures = sorted((generate_pamphlet(tmp_path).parent / "images").iterdir())
+    drawn = {(width // 5, height // 5) for width, height in PHOTO_SIZES}  # small_pictures: a fifth
+    for path in pictures:
+        with Image.open(path) as image:
+            assert image.format == "JPEG" and image.mode == "RGB" and image.size in drawn, path.name
+    assert min(max(size) for size in PHOTO_SIZES) >= 2400
+    assert any(width < height for width, height in PHOTO_SIZES)  # portraits too
+
+
+# ---- the report -----------------------------------------------------------------
+
+def test_each_budget_of_issue_15_is_a_line_of_the_report_with_its_verdict():
+    import run
+    def seconds(value: float, mib: int = 100) -> run.Run:
+        return run.Run(value, mib * run.MIB)
+    pamphlet = {"pandoc pair": seconds(10), "both, empty build folder": seconds(10),
+                "both, one-word edit": seconds(3.1), "both, nothing changed": seconds(0.9)}
+    large = {"pandoc pair": seconds(100), "weasyprint pdf": seconds(160),
+             "both, empty build folder": seconds(128, mib=401), "both, one-word edit": seconds(20),
+             "epub": seconds(81), "both, empty build folder, 1 core": seconds(160),
+             "both, empty build folder, 2 cores": seconds(100)}
+    checks = run.engine_budgets(pamphlet, large)
+    assert [held for _, _, held in checks] == [True, False, True, True, True, False, False, True]
+    assert "1.28 × the pandoc pair, 0.80 × bare WeasyPrint" in checks[3][1]
+    assert checks[6][1] == "401 MiB" and checks[7][1].startswith("1.60 ×")
+    report = run.report({"pamphlet": pamphlet, "large": large}, {}, 3, pamphlet_pages=39)
+    for budget, _, _ in checks:
+        assert f"| {budget} |" in report
+    assert "39 A5 pages" in report
