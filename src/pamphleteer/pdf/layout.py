@@ -94,13 +94,25 @@ def print_pdf(book: Book, styles: Styles, profile: PrintProfile, created: str, c
     context = _Context(book, styles, profile, created, cache, documents=False, jobs=jobs)
     layouts = [layout for layout, _ in _lay_out_pieces(context)]
     _report_late_notes(book, layouts)
-    pdfs = context.piece_pdfs(layouts)
-    from .join import join_pieces
+    keys = context.piece_keys(layouts)
+    # The same pieces join into the same book: remembered too, since merging the
+    # pieces' fonts takes a second or more.
+    book_key = cache_key(PIECE_PDF_RECIPE, _code_digest("join.py", "joinfonts.py"), *keys)
+    joined = cache.get("books", book_key)
+    if joined is None:
+        pdfs = context.piece_pdfs(layouts, keys)
+        from .join import join_pieces
 
-    step("joining the pieces")
-    with stage("join"):
-        joined = join_pieces(pdfs)
+        step("joining the pieces")
+        with stage("join"):
+            joined = join_pieces(pdfs)
+        cache.put("books", book_key, joined)
     return joined, _pages([(layout, None) for layout in layouts], source)
+
+
+def _code_digest(*modules: str) -> str:
+    """Our code that makes what is remembered: a change to it makes it afresh."""
+    return files_digest([Path(__file__).with_name(module) for module in modules])
 
 
 def _report_late_notes(book: Book, layouts: list[PieceLayout]) -> None:
@@ -265,15 +277,17 @@ class _Context:
             self.laid_out_by_workers[key] = layout
             self.cache.put("layout", key, layout)
 
-    def piece_pdfs(self, layouts: list[PieceLayout]) -> list[bytes]:
+    def piece_keys(self, layouts: list[PieceLayout]) -> list[str]:
+        """What each piece's PDF is remembered by: all that goes into it, its place too."""
+        code = _code_digest("piecepdf.py", "internals.py")
+        return [cache_key(PIECE_PDF_RECIPE, code, layout.html, *self.stylesheets, self.pictures,
+                          str(first), str(last), repr(self.profile), self.created,
+                          self.book.metadata.identifier)
+                for layout, (first, last) in zip(layouts, _places(layouts), strict=True)]
+
+    def piece_pdfs(self, layouts: list[PieceLayout], keys: list[str]) -> list[bytes]:
         """Each piece's PDF, remembered or written (side by side when it pays)."""
-        places, first_page = [], 1
-        for index, layout in enumerate(layouts):
-            places.append((first_page, index == len(layouts) - 1))
-            first_page += layout.pages
-        keys = [cache_key(PIECE_PDF_RECIPE, layout.html, *self.stylesheets, self.pictures, str(first),
-                          str(last), repr(self.profile), self.created, self.book.metadata.identifier)
-                for layout, (first, last) in zip(layouts, places, strict=True)]
+        places = _places(layouts)
         pdfs = [self.cache.get("pages", key) for key in keys]
         missing = [index for index, pdf in enumerate(pdfs) if pdf is None]
         tasks = [("pdf", layouts[index].html, *places[index]) for index in missing]
@@ -339,6 +353,15 @@ def _worker(book: Book, styles: Styles, profile: PrintProfile, created: str,
         return _remember(result.html, result.document, result.late_notes).to_json()
 
     return work
+
+
+def _places(layouts: list[PieceLayout]) -> list[tuple[int, bool]]:
+    """(first page, whether it is the last) of each piece, in the book."""
+    places, first_page = [], 1
+    for index, layout in enumerate(layouts):
+        places.append((first_page, index == len(layouts) - 1))
+        first_page += layout.pages
+    return places
 
 
 def _worth_workers(htmls: list[str]) -> bool:
