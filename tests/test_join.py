@@ -43,6 +43,11 @@ BOOK = f"""
 
 {PARAGRAPH}
 
+| Member | Paid in |
+|--------|---------|
+| Ann    | 3d      |
+| Tom    | 2d      |
+
 # The shop {{#shop}}
 
 {PARAGRAPH}[^b] As [the first chapter](#who-paid) says, the purse came first.
@@ -50,6 +55,10 @@ BOOK = f"""
 ![The same purse, later](purse.png)
 
 ## What it sold
+
+| Goods | Price |
+|-------|-------|
+| Flour | 1s    |
 
 {PARAGRAPH}
 
@@ -286,6 +295,19 @@ def test_structure_tree_holds_headings_figures_and_notes(digital):
     assert ("/Figure", "A purse on a table") in tags(digital.joined)
 
 
+def test_table_headers_named_once_in_the_book(digital):
+    """Each table's header cells have names its data cells refer to; two pieces' tables
+    must not share them (a piece joined twice has the same names twice)."""
+    headers, references = [], []
+    for obj in opened(join_pieces([*digital.pieces, digital.pieces[1]])).objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/TH" and "/ID" in obj:
+            headers.append(str(obj.ID))
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/TD":
+            references += [str(name) for name in obj.A.Headers]
+    assert len(headers) == 6 and len(set(headers)) == 6
+    assert references and set(references) <= set(headers)
+
+
 @pytest.mark.skipif(not shutil.which("qpdf") or not shutil.which("pdfinfo"), reason="needs qpdf and poppler")
 def test_independent_readers_accept_the_join(digital, tmp_path):
     path = tmp_path / "joined.pdf"
@@ -296,8 +318,8 @@ def test_independent_readers_accept_the_join(digital, tmp_path):
     one.write_bytes(digital.one_pass)
     read = [subprocess.run(["pdfinfo", "-struct-text", str(p)], capture_output=True, text=True)
             for p in (path, one)]
-    def unnumbered(text):  # the link annotations' object numbers differ, and may
-        return re.sub(r"Object \d+ \d+", "Object", text)
+    def unnumbered(text):  # object numbers differ, and the names made of them
+        return re.sub(r"[\w-]*\d+-\d+-\d+", "name", re.sub(r"Object \d+ \d+", "Object", text))
 
     assert read[0].returncode == 0 and unnumbered(read[0].stdout) == unnumbered(read[1].stdout)
     assert "Who paid in" in read[0].stdout and "parish chest" in read[0].stdout

@@ -41,6 +41,8 @@ def join_pieces(pieces: list[bytes]) -> bytes:
     sources = [pikepdf.open(io.BytesIO(data)) for data in pieces]
     book = pikepdf.new()
     try:
+        for number, source in enumerate(sources[1:], start=1):
+            _own_header_ids(source, f"p{number}-")
         for source in sources:
             book.pages.extend(source.pages)
         first = sources[0]
@@ -245,6 +247,21 @@ def _adopt_strays(book: Pdf, piece_document, document) -> None:
                     element.P = document
                     break
                 element = element.P
+
+
+def _own_header_ids(source: Pdf, prefix: str) -> None:
+    """WeasyPrint names a table's header cells after the table's object number
+    ("12-0-1"), and each data cell lists its headers by name: unique in a piece,
+    not across pieces. Prefix the names of a piece's cells."""
+    for obj in source.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/StructElem":
+            continue
+        if obj.get("/S") == "/TH" and "/ID" in obj:
+            obj.ID = String(prefix + str(obj.ID))
+        attributes = obj.get("/A")
+        for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                attribute.Headers = Array([String(prefix + str(name)) for name in attribute.Headers])
 
 
 # ---- pictures and colour profiles stored once -----------------------------------------
