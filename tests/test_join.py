@@ -76,10 +76,10 @@ class Pair:
     pieces: list[bytes]
 
 
-def make_pair(folder: Path, profile_name: str) -> Pair:
+def make_pair(folder: Path, profile_name: str, text: str = BOOK) -> Pair:
     draw_image(folder / "purse.png", size=(900, 600))
     front = "title: The common purse\nlang: en\nauthor: A. Neighbour"
-    manuscript = write_manuscript(folder, BOOK, front=front)
+    manuscript = write_manuscript(folder, text, front=front)
     styles = Styles.for_manuscript(manuscript)
     cache = Cache(folder / "cache")
     book = read_book(manuscript, cache=cache, styles=styles)
@@ -255,6 +255,19 @@ def test_link_back_into_an_earlier_chapter(digital):
     chapter_two = next(n for n, text in enumerate(body) if "The shop" in text and n > 3)
     back = [target for page, target in links(digital.joined) if page >= chapter_two]
     assert back and all(isinstance(t, int) and t < chapter_two for t in back)
+
+
+def test_a_link_to_no_id_is_dropped_as_in_one_pass(tmp_path):
+    text = BOOK.replace("the purse came first.", "the purse came first ([see](#nowhere)).")
+    pair = make_pair(tmp_path, "digital", text)
+    assert links(pair.joined) == links(pair.one_pass)
+    assert unresolved_content(pair.joined) == []
+    pdf = opened(pair.joined)
+    annotations = {a.objgen for page in pdf.pages for a in page.obj.get("/Annots", ())}
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    linked = {kid.Obj.objgen for i in range(1, len(nums), 2) if isinstance(nums[i], pikepdf.Dictionary)
+              for kid in nums[i].K if isinstance(kid, pikepdf.Dictionary) and "/Obj" in kid}
+    assert linked == annotations
 
 
 def test_one_tree_of_named_destinations(digital):

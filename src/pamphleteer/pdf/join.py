@@ -51,9 +51,9 @@ def join_pieces(pieces: list[bytes]) -> bytes:
                 book.Root[key] = _copy(book, value)
         book.docinfo = _copy(book, first.docinfo)
         _join_destinations(book, sources)
-        _link_across(book)
         _join_outline(book, sources)
         _join_structure(book, sources)
+        _link_across(book)
         _store_once(book)
         store_fonts_once(book)
         book.trailer.ID = _copy(book, first.trailer.ID)
@@ -101,20 +101,46 @@ def _join_destinations(book: Pdf, sources: list[Pdf]) -> None:
 
 def _link_across(book: Pdf) -> None:
     """A link the piece wrote as ACROSS + id goes to the named destination `id`, as
-    WeasyPrint writes a link inside its document."""
+    WeasyPrint writes a link inside its document. A link to an id no piece has is
+    taken away, as WeasyPrint drops it from a whole book, and so is its place in the
+    structure (run after `_join_structure`)."""
+    names = set()
+    if "/Names" in book.Root and "/Dests" in book.Root.Names:
+        names = {str(name) for name in book.Root.Names.Dests.Names[::2]}
     for page in book.pages:
+        kept = Array()
         for annotation in page.obj.get("/Annots", ()):
             action = annotation.get("/A")
-            if action is None or action.get("/S") != "/URI":
+            uri = str(action.URI) if action is not None and action.get("/S") == "/URI" else ""
+            if uri.startswith(ACROSS) and uri[len(ACROSS):] not in names:
+                _drop_from_structure(book, annotation)
                 continue
-            uri = str(action.URI)
-            if not uri.startswith(ACROSS):
-                continue
-            anchor = String(uri[len(ACROSS):])
-            del annotation["/A"]
-            annotation.Dest = anchor
-            if "/Contents" in annotation:
-                annotation.Contents = anchor
+            kept.append(annotation)
+            if uri.startswith(ACROSS):
+                anchor = String(uri[len(ACROSS):])
+                del annotation["/A"]
+                annotation.Dest = anchor
+                if "/Contents" in annotation:
+                    annotation.Contents = anchor
+        if "/Annots" in page.obj:
+            page.obj.Annots = kept
+
+
+def _drop_from_structure(book: Pdf, annotation) -> None:
+    if "/StructTreeRoot" not in book.Root or "/StructParent" not in annotation:
+        return
+    nums = book.Root.StructTreeRoot.ParentTree.Nums
+    key = int(annotation.StructParent)
+    for index in range(0, len(nums), 2):
+        if int(nums[index]) == key:
+            element = nums[index + 1]
+            kids = element.get("/K", Array())
+            element.K = Array([kid for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                               if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+                                       and kid.Obj.objgen == annotation.objgen)])
+            del nums[index]
+            del nums[index]
+            return
 
 
 # ---- the outline -----------------------------------------------------------------------
