@@ -235,9 +235,8 @@ def _join_structure(book: Pdf, sources: list[Pdf]) -> None:
     for source in sources:
         piece_document = _copy(book, source.Root.StructTreeRoot.K[0])
         for element in piece_document.K:
-            element.P = document
             document.K.append(element)
-        _adopt_strays(book, piece_document, document)
+        _adopt_strays(book, source, document)
         pages = len(source.pages)
         remap = {}
         nums = _copy(book, source.Root.StructTreeRoot.ParentTree).Nums
@@ -261,18 +260,15 @@ def _join_structure(book: Pdf, sources: list[Pdf]) -> None:
     book.Root.StructTreeRoot = root
 
 
-def _adopt_strays(book: Pdf, piece_document, document) -> None:
+def _adopt_strays(book: Pdf, source: Pdf, document) -> None:
     """WeasyPrint leaves some elements (a margin box's, the folio's) out of their
     parent's /K, with /P the document element all the same: give them the book's, so
     that nothing still points at the piece's own tree."""
-    nums = piece_document.P.ParentTree.Nums
-    for value in (nums[index] for index in range(1, len(nums), 2)):
-        for element in value if isinstance(value, pikepdf.Array) else [value]:
-            while isinstance(element, pikepdf.Dictionary) and "/P" in element:
-                if element.P.objgen == piece_document.objgen:
-                    element.P = document
-                    break
-                element = element.P
+    piece_document = source.Root.StructTreeRoot.K[0].objgen
+    for obj in source.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem" \
+                and "/P" in obj and obj.P.objgen == piece_document:
+            _copy(book, obj).P = document
 
 
 def _own_header_ids(source: Pdf, prefix: str) -> None:
