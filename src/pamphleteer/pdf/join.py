@@ -41,6 +41,8 @@ def join_pieces(pieces: list[bytes]) -> bytes:
     sources = [pikepdf.open(io.BytesIO(data)) for data in pieces]
     book = pikepdf.new()
     try:
+        for number, source in enumerate(sources[1:], start=1):
+            _own_header_ids(source, f"p{number}-")
         for source in sources:
             book.pages.extend(source.pages)
         first = sources[0]
@@ -49,9 +51,9 @@ def join_pieces(pieces: list[bytes]) -> bytes:
                 book.Root[key] = _copy(book, value)
         book.docinfo = _copy(book, first.docinfo)
         _join_destinations(book, sources)
-        _link_across(book)
         _join_outline(book, sources)
         _join_structure(book, sources)
+        _link_across(book)
         _store_once(book)
         store_fonts_once(book)
         book.trailer.ID = _copy(book, first.trailer.ID)
@@ -99,20 +101,46 @@ def _join_destinations(book: Pdf, sources: list[Pdf]) -> None:
 
 def _link_across(book: Pdf) -> None:
     """A link the piece wrote as ACROSS + id goes to the named destination `id`, as
-    WeasyPrint writes a link inside its document."""
+    WeasyPrint writes a link inside its document. A link to an id no piece has is
+    taken away, as WeasyPrint drops it from a whole book, and so is its place in the
+    structure (run after `_join_structure`)."""
+    names = set()
+    if "/Names" in book.Root and "/Dests" in book.Root.Names:
+        names = {str(name) for name in book.Root.Names.Dests.Names[::2]}
     for page in book.pages:
+        kept = Array()
         for annotation in page.obj.get("/Annots", ()):
             action = annotation.get("/A")
-            if action is None or action.get("/S") != "/URI":
+            uri = str(action.URI) if action is not None and action.get("/S") == "/URI" else ""
+            if uri.startswith(ACROSS) and uri[len(ACROSS):] not in names:
+                _drop_from_structure(book, annotation)
                 continue
-            uri = str(action.URI)
-            if not uri.startswith(ACROSS):
-                continue
-            anchor = String(uri[len(ACROSS):])
-            del annotation["/A"]
-            annotation.Dest = anchor
-            if "/Contents" in annotation:
-                annotation.Contents = anchor
+            kept.append(annotation)
+            if uri.startswith(ACROSS):
+                anchor = String(uri[len(ACROSS):])
+                del annotation["/A"]
+                annotation.Dest = anchor
+                if "/Contents" in annotation:
+                    annotation.Contents = anchor
+        if "/Annots" in page.obj:
+            page.obj.Annots = kept
+
+
+def _drop_from_structure(book: Pdf, annotation) -> None:
+    if "/StructTreeRoot" not in book.Root or "/StructParent" not in annotation:
+        return
+    nums = book.Root.StructTreeRoot.ParentTree.Nums
+    key = int(annotation.StructParent)
+    for index in range(0, len(nums), 2):
+        if int(nums[index]) == key:
+            element = nums[index + 1]
+            kids = element.get("/K", Array())
+            element.K = Array([kid for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                               if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+                                       and kid.Obj.objgen == annotation.objgen)])
+            del nums[index]
+            del nums[index]
+            return
 
 
 # ---- the outline -----------------------------------------------------------------------
@@ -207,9 +235,8 @@ def _join_structure(book: Pdf, sources: list[Pdf]) -> None:
     for source in sources:
         piece_document = _copy(book, source.Root.StructTreeRoot.K[0])
         for element in piece_document.K:
-            element.P = document
             document.K.append(element)
-        _adopt_strays(book, piece_document, document)
+        _adopt_strays(book, source, document)
         pages = len(source.pages)
         remap = {}
         nums = _copy(book, source.Root.StructTreeRoot.ParentTree).Nums
@@ -233,18 +260,30 @@ def _join_structure(book: Pdf, sources: list[Pdf]) -> None:
     book.Root.StructTreeRoot = root
 
 
-def _adopt_strays(book: Pdf, piece_document, document) -> None:
+def _adopt_strays(book: Pdf, source: Pdf, document) -> None:
     """WeasyPrint leaves some elements (a margin box's, the folio's) out of their
     parent's /K, with /P the document element all the same: give them the book's, so
     that nothing still points at the piece's own tree."""
-    nums = piece_document.P.ParentTree.Nums
-    for value in (nums[index] for index in range(1, len(nums), 2)):
-        for element in value if isinstance(value, pikepdf.Array) else [value]:
-            while isinstance(element, pikepdf.Dictionary) and "/P" in element:
-                if element.P.objgen == piece_document.objgen:
-                    element.P = document
-                    break
-                element = element.P
+    piece_document = source.Root.StructTreeRoot.K[0].objgen
+    for obj in source.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem" \
+                and "/P" in obj and obj.P.objgen == piece_document:
+            _copy(book, obj).P = document
+
+
+def _own_header_ids(source: Pdf, prefix: str) -> None:
+    """WeasyPrint names a table's header cells after the table's object number
+    ("12-0-1"), and each data cell lists its headers by name: unique in a piece,
+    not across pieces. Prefix the names of a piece's cells."""
+    for obj in source.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/StructElem":
+            continue
+        if obj.get("/S") == "/TH" and "/ID" in obj:
+            obj.ID = String(prefix + str(obj.ID))
+        attributes = obj.get("/A")
+        for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                attribute.Headers = Array([String(prefix + str(name)) for name in attribute.Headers])
 
 
 # ---- pictures and colour profiles stored once -----------------------------------------

@@ -101,7 +101,7 @@ def _union_of_glyphs(programs: list[bytes]) -> bytes | None:
     fonts = [TTFont(io.BytesIO(program), recalcTimestamp=False) for program in programs]
     # A subset ends at the last glyph it uses: the one reaching furthest holds a place
     # for every glyph of the others (the same glyph id is the same glyph in all).
-    fonts.sort(key=lambda font: -len(font.getGlyphOrder()))
+    fonts.sort(key=lambda font: -font["maxp"].numGlyphs)
     base = fonts[0]
     # Only CFF fonts (the OpenType fonts the styles use) are put together; a TrueType
     # font's subsets stay as they are, one per piece: correct, only larger.
@@ -117,6 +117,7 @@ def _add_cff_glyphs(base: TTFont, others: list[TTFont]) -> bool:
     if hasattr(top, "FDArray"):  # CID-keyed: several private dictionaries
         return False
     charstrings = top.CharStrings
+    known: dict[bytes, bool] = {}
     for other in others:
         other_top = other["CFF "].cff.topDictIndex[0]
         if _widths_encoding(other_top.Private) != _widths_encoding(top.Private):
@@ -124,7 +125,7 @@ def _add_cff_glyphs(base: TTFont, others: list[TTFont]) -> bool:
         their_order = other.getGlyphOrder()
         for name, their_name in zip(base.getGlyphOrder()[:len(their_order)], their_order, strict=True):
             theirs = other_top.CharStrings[their_name]
-            if _is_empty(charstrings[name]) and not _is_empty(theirs):
+            if _is_empty(charstrings[name], known) and not _is_empty(theirs, known):
                 ours = charstrings[name]
                 charstrings[name] = T2CharString(program=list(theirs.program), private=ours.private,
                                                  globalSubrs=ours.globalSubrs)
@@ -135,10 +136,18 @@ def _widths_encoding(private) -> tuple:
     return getattr(private, "defaultWidthX", 0), getattr(private, "nominalWidthX", 0)
 
 
-def _is_empty(charstring) -> bool:
-    """A glyph the subset left without an outline (WeasyPrint's subsets are desubroutinised)."""
-    charstring.decompile()
-    return [token for token in charstring.program if isinstance(token, str)] == ["endchar"]
+def _is_empty(charstring, known: dict[bytes, bool]) -> bool:
+    """A glyph the subset left without an outline (WeasyPrint's subsets are desubroutinised,
+    so a glyph's bytes say it all). The glyphs left out are the same few bytes over and
+    over: `known` remembers what bytes were read as, to read each only once."""
+    code = charstring.bytecode
+    if code is None or code not in known:
+        charstring.decompile()
+        empty = [token for token in charstring.program if isinstance(token, str)] == ["endchar"]
+        if code is None:
+            return empty
+        known[code] = empty
+    return known[code]
 
 
 # ---- widths and text --------------------------------------------------------------------
