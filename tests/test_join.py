@@ -16,9 +16,11 @@ import pypdfium2
 import pytest
 
 from pamphleteer.pdf.join import join_pieces
-from pamphleteer.pdf.piecepdf import ACROSS, book_piece_pdfs, link_across_pieces
+from pamphleteer.pdf.layout import piece_pdfs
+from pamphleteer.pdf.piecepdf import ACROSS, link_across_pieces
 from pamphleteer.pdf.writer import pdf_bytes
-from pamphleteer.pipeline import _created, choose_profile, lay_out_print
+from pamphleteer.pipeline import _created, build, choose_profile, lay_out_print
+from pamphleteer.problems import collect
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.support.cache import Cache
 from pamphleteer.support.styles import Styles
@@ -85,7 +87,7 @@ def make_pair(folder: Path, profile_name: str, text: str = BOOK) -> Pair:
     book = read_book(manuscript, cache=cache, styles=styles)
     profile = choose_profile(book, styles, profile_name)
     document, _ = lay_out_print(book, styles, profile, cache)
-    pieces = book_piece_pdfs(book, styles, profile, _created(book), cache)
+    pieces = piece_pdfs(book, styles, profile, _created(book), cache)
     return Pair(pdf_bytes(book, document, profile), join_pieces(pieces), pieces)
 
 
@@ -422,3 +424,12 @@ def test_same_pieces_same_bytes(digital):
 def test_links_across_pieces_rewritten_only_when_the_id_is_elsewhere():
     html = '<h1 id="here">A</h1><a href="#here">in</a><a href="#there">out</a><a href="https://x.org">web</a>'
     assert link_across_pieces(html) == html.replace('"#there"', f'"{ACROSS}there"')
+
+
+def test_the_build_writes_the_joined_book(tmp_path):
+    """What `pamphleteer build` writes is this join of these pieces."""
+    pair = make_pair(tmp_path / "pair", "digital")
+    manuscript = tmp_path / "pair" / "test.md"
+    with collect():
+        built = build(manuscript, tmp_path / "out", ("pdf",)).outputs["pdf"]
+    assert built.read_bytes() == pair.joined

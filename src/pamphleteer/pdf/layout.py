@@ -110,6 +110,15 @@ def print_pdf(book: Book, styles: Styles, profile: PrintProfile, created: str, c
     return joined, _pages([(layout, None) for layout in layouts], source)
 
 
+def piece_pdfs(book: Book, styles: Styles, profile: PrintProfile, created: str,
+               cache: Cache) -> list[bytes]:
+    """Each piece's PDF, the front matter first, as `print_pdf` joins them: for a look
+    at the pieces themselves (tests/test_join.py)."""
+    context = _Context(book, styles, profile, created, cache, documents=False)
+    layouts = [layout for layout, _ in _lay_out_pieces(context)]
+    return context.piece_pdfs(layouts, context.piece_keys(layouts))
+
+
 def _code_digest(*modules: str) -> str:
     """Our code that makes what is remembered: a change to it makes it afresh."""
     return files_digest([Path(__file__).with_name(module) for module in modules])

@@ -18,14 +18,11 @@ import hashlib
 import re
 
 from ..model import Book
-from ..support.cache import Cache
-from ..support.styles import Styles
 from .internals import (
     complete_text_mapping,
     drop_annotations,
     drop_subset_prefixes,
     fix_document_id,
-    keep_colour_profiles_as_read,
     mark_bookmark_levels,
     set_page_boxes,
 )
@@ -61,23 +58,3 @@ def piece_pdf(book: Book, document, profile: PrintProfile, first_page: int) -> b
 
     return document.write_pdf(pdf_identifier=identifier, pdf_variant=profile.pdf_variant,
                               full_fonts=profile.full_fonts, finisher=finish)
-
-
-def book_piece_pdfs(book: Book, styles: Styles, profile: PrintProfile, created: str,
-                    cache: Cache) -> list[bytes]:
-    """The PDF of each piece of the book, the front matter first, laid out from the
-    layout `layout` remembers (or makes) for it."""
-    from . import layout
-    from .pieces import Placement, lay_out_piece
-
-    context = layout._Context(book, styles, profile, created, cache, documents=False)
-    layouts = [piece_layout for piece_layout, _ in layout._lay_out_pieces(context)]
-    keep_colour_profiles_as_read(context.print_styles.colour_profiles)
-    pdfs, first_page = [], 1
-    for index, piece_layout in enumerate(layouts):
-        place = Placement(first_page, last=index == len(layouts) - 1)
-        laid_out = lay_out_piece(context.print_styles, link_across_pieces(piece_layout.html), place,
-                                 corrected=True)
-        pdfs.append(piece_pdf(book, laid_out.document, profile, first_page))
-        first_page += piece_layout.pages
-    return pdfs
