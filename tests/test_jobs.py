@@ -110,11 +110,14 @@ def _a_worker_of(pid: int, wait: float = 120) -> int:
                 except (OSError, IndexError, ValueError):
                     continue
         servers = [p for p, parent in parents.items() if parent == pid and "forkserver" in _command(p)]
-        # forked from the server, a worker has its command line (not so a tool it runs)
+        # Forked from the server, a worker has its command line. So, for a moment, has a
+        # tool the server runs (while it loads WeasyPrint) before that tool's own begins:
+        # a worker is a child still the server's a while later.
         workers = [p for p, parent in parents.items() if parent in servers and "forkserver" in _command(p)]
+        time.sleep(0.3)
+        workers = [p for p in workers if "forkserver" in _command(p)]
         if workers:
             return min(workers)
-        time.sleep(0.02)
     raise AssertionError("the build started no worker")
 
 

@@ -32,6 +32,7 @@ from ..support.styles import Styles
 from ..support.timings import stage
 from .pagestarts import assemble, page_firsts
 from .pictures import for_print
+from .piecepdf import ACROSS, link_across_pieces
 from .profiles import PrintProfile
 
 PLACEHOLDER = "000"  # the contents' numbers before they are known: as wide as most
@@ -92,6 +93,7 @@ def print_pdf(book: Book, styles: Styles, profile: PrintProfile, created: str, c
     too), and the book is their join (join.py): a rebuild with nothing changed lays
     nothing out, and an edit lays out and writes again only the pieces it touches."""
     context = _Context(book, styles, profile, created, cache, documents=False, jobs=jobs)
+    context.writes_pdfs = True
     layouts = [layout for layout, _ in _lay_out_pieces(context)]
     _report_late_notes(book, layouts)
     keys = context.piece_keys(layouts)
@@ -205,6 +207,7 @@ class _Context:
                  documents: bool, jobs: int = 1, copies: dict[Path, Path] | None = None):
         self.book, self.styles, self.created, self.cache = book, styles, created, cache
         self.documents = documents  # False: only where the pages begin is needed
+        self.writes_pdfs = False  # True: for print_pdf, which joins the pieces' PDFs
         self.jobs = jobs  # processes that may lay out pieces side by side
         self.stylesheets = (styles.find("print/book.css").read_bytes(), profile.page_css())
         self.pictures = files_digest(book.picture_files)
@@ -240,21 +243,29 @@ class _Context:
             with self.cache.lock("layout", key):
                 remembered = self.cache.get("layout", key)
                 if remembered is None:
-                    return self._lay_out_afresh(html, first_page, last, key)
+                    final = PLACEHOLDER not in (page_of or {}).values()
+                    return self._lay_out_afresh(html, first_page, last, key, final)
         if not (self.documents and document):
             return PieceLayout.from_json(remembered), None
+        layout = PieceLayout.from_json(remembered)
+        return layout, self._one_pass_pages(layout.html, first_page, last)
+
+    def _one_pass_pages(self, html: str, first_page: int, last: bool):
+        """The piece's pages for a book put together in one document (`lay_out_book`),
+        where a link to another piece is a link inside the document."""
         from .pieces import Placement, lay_out_piece
 
-        layout = PieceLayout.from_json(remembered)
         with stage("lay out"):
-            laid_out = lay_out_piece(self.print_styles, layout.html, Placement(first_page, last),
-                                     corrected=True)
-        return layout, laid_out.document
+            return lay_out_piece(self.print_styles, html.replace(f'href="{ACROSS}', 'href="#'),
+                                 Placement(first_page, last), corrected=True).document
 
     def html_and_key(self, piece: PrintPiece, first_page: int, page_of: dict[str, str] | None = None,
                      last: bool = False) -> tuple[str, str]:
-        """The piece's HTML, and the key its layout is remembered by."""
-        html = render_print(self.book, self.styles, self.created, piece, page_of, self.copies)
+        """The piece's HTML, and the key its layout is remembered by. A link to another
+        piece is written in the form the join resolves (piecepdf.ACROSS) from the start:
+        it lays out the same, and the layout's last pages can be written as they are."""
+        html = link_across_pieces(render_print(self.book, self.styles, self.created, piece, page_of,
+                                               self.copies))
         return html, cache_key(RECIPE, html, *self.stylesheets, self.pictures, str(first_page % 2),
                                str(last), str(first_page) if last else "")
 
@@ -287,12 +298,14 @@ class _Context:
             self.cache.put("layout", key, layout)
 
     def piece_keys(self, layouts: list[PieceLayout]) -> list[str]:
-        """What each piece's PDF is remembered by: all that goes into it, its place too."""
-        code = _code_digest("piecepdf.py", "internals.py")
-        return [cache_key(PIECE_PDF_RECIPE, code, layout.html, *self.stylesheets, self.pictures,
-                          str(first), str(last), repr(self.profile), self.created,
-                          self.book.metadata.identifier)
+        return [self.piece_key(layout.html, first, last)
                 for layout, (first, last) in zip(layouts, _places(layouts), strict=True)]
+
+    def piece_key(self, html: str, first_page: int, last: bool) -> str:
+        """What a piece's PDF is remembered by: all that goes into it, its place too."""
+        return cache_key(PIECE_PDF_RECIPE, _code_digest("piecepdf.py", "internals.py"), html,
+                         *self.stylesheets, self.pictures, str(first_page), str(last),
+                         repr(self.profile), self.created, self.book.metadata.identifier)
 
     def piece_pdfs(self, layouts: list[PieceLayout], keys: list[str]) -> list[bytes]:
         """Each piece's PDF, remembered or written (side by side when it pays)."""
@@ -319,12 +332,11 @@ class _Context:
 
     def piece_pdf(self, html: str, first_page: int, last: bool) -> bytes:
         """A piece laid out from its corrected HTML on its pages in the book, as a PDF."""
-        from .piecepdf import link_across_pieces, piece_pdf
+        from .piecepdf import piece_pdf
         from .pieces import Placement, lay_out_piece
 
         with stage("lay out"):
-            laid_out = lay_out_piece(self.print_styles, link_across_pieces(html),
-                                     Placement(first_page, last), corrected=True)
+            laid_out = lay_out_piece(self.print_styles, html, Placement(first_page, last), corrected=True)
         with stage("write PDF"):
             return piece_pdf(self.book, laid_out.document, self.profile, first_page)
 
@@ -333,7 +345,10 @@ class _Context:
         """What `_worker` needs to do this context's work in another process."""
         return self.book, self.styles, self.profile, self.created, self.copies
 
-    def _lay_out_afresh(self, html: str, first_page: int, last: bool, key: str):
+    def _lay_out_afresh(self, html: str, first_page: int, last: bool, key: str, final: bool):
+        """Lay the piece out and correct it. In a PDF build, once its page numbers are
+        the book's (`final`), its last layout is written as its PDF at once, rather than
+        laid out again for it."""
         from .pieces import Placement, lay_out_piece
 
         with stage("lay out"):
@@ -341,7 +356,18 @@ class _Context:
         timings.count("pieces laid out afresh")
         layout = _remember(result.html, result.document, result.late_notes)
         self.cache.put("layout", key, layout.to_json())
-        return layout, result.document
+        if self.writes_pdfs and final:
+            pdf_key = self.piece_key(layout.html, first_page, last)
+            if self.cache.get("pages", pdf_key) is None:
+                from .piecepdf import piece_pdf
+
+                with stage("write PDF"):
+                    self.cache.put("pages", pdf_key, piece_pdf(self.book, result.document, self.profile,
+                                                               first_page))
+                timings.count("piece PDFs written")
+        if self.documents:
+            return layout, self._one_pass_pages(layout.html, first_page, last)
+        return layout, None
 
 
 def _worker(book: Book, styles: Styles, profile: PrintProfile, created: str,

@@ -18,14 +18,6 @@ import hashlib
 import re
 
 from ..model import Book
-from .internals import (
-    complete_text_mapping,
-    drop_annotations,
-    drop_subset_prefixes,
-    fix_document_id,
-    mark_bookmark_levels,
-    set_page_boxes,
-)
 from .profiles import PrintProfile
 
 ACROSS = "x-pamphleteer-anchor:"  # not "http...": the stylesheet prints those links' addresses
@@ -44,6 +36,16 @@ def link_across_pieces(html: str) -> str:
 def piece_pdf(book: Book, document, profile: PrintProfile, first_page: int) -> bytes:
     """A laid-out piece (a `weasyprint.Document` whose first page is the book's
     `first_page`) as PDF bytes, finished as `writer.pdf_bytes` finishes the book."""
+    # here, not above: an EPUB build needs the link form, not pydyf's objects
+    from .internals import (
+        complete_text_mapping,
+        drop_annotations,
+        drop_subset_prefixes,
+        fix_document_id,
+        mark_bookmark_levels,
+        set_page_boxes,
+    )
+
     identifier = hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode()
 
     def finish(document, pdf) -> None:
