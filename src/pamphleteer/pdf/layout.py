@@ -365,9 +365,11 @@ class _Context:
                     self.cache.put("pages", pdf_key, piece_pdf(self.book, result.document, self.profile,
                                                                first_page))
                 timings.count("piece PDFs written")
-        if self.documents:
+        if not self.documents:
+            return layout, None
+        if ACROSS in layout.html:  # its links to other pieces must become links in the document
             return layout, self._one_pass_pages(layout.html, first_page, last)
-        return layout, None
+        return layout, result.document
 
 
 def _worker(book: Book, styles: Styles, profile: PrintProfile, created: str,
