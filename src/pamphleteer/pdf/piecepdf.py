@@ -14,7 +14,6 @@ things differ from writing the whole book at once:
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from ..model import Book
@@ -35,28 +34,7 @@ def link_across_pieces(html: str) -> str:
 
 def piece_pdf(book: Book, document, profile: PrintProfile, first_page: int) -> bytes:
     """A laid-out piece (a `weasyprint.Document` whose first page is the book's
-    `first_page`) as PDF bytes, finished as `writer.pdf_bytes` finishes the book."""
-    # here, not above: an EPUB build needs the link form, not pydyf's objects
-    from .internals import (
-        complete_text_mapping,
-        drop_annotations,
-        drop_subset_prefixes,
-        fix_document_id,
-        mark_bookmark_levels,
-        set_page_boxes,
-    )
+    `first_page`) as PDF bytes, finished as the whole book would be, for the join."""
+    from .writer import pdf_bytes  # here, not above: an EPUB build needs the link form, not pydyf
 
-    identifier = hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode()
-
-    def finish(document, pdf) -> None:
-        set_page_boxes(pdf, profile, first_page)
-        if profile.full_fonts:
-            complete_text_mapping(document, pdf)
-            drop_subset_prefixes(pdf)
-        if (profile.pdf_variant or "").startswith("pdf/x"):
-            drop_annotations(pdf)
-        fix_document_id(pdf, book.metadata.identifier)
-        mark_bookmark_levels(document, pdf)
-
-    return document.write_pdf(pdf_identifier=identifier, pdf_variant=profile.pdf_variant,
-                              full_fonts=profile.full_fonts, finisher=finish)
+    return pdf_bytes(book, document, profile, first_page, for_join=True)
