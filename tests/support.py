@@ -14,6 +14,10 @@ from lxml import etree
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
+from pamphleteer.pipeline import build
+from pamphleteer.problems import collect
+from pamphleteer.support import timings
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SAMPLE = sorted((ROOT / "manuscript").glob("*.md"))[0]
@@ -147,3 +151,11 @@ def _note_calls(pdf: Path, body_size: float) -> list[set[int]]:
                 numbers.add(int(run))
             calls.append(numbers)
     return calls
+
+
+def counted_build(manuscript: Path, out: Path, formats: tuple[str, ...], **options) -> dict[str, int]:
+    """Build, and say what the build counted (pieces laid out afresh, piece PDFs written ...)."""
+    timings.reset()
+    with collect():
+        build(manuscript, out, formats, **options)
+    return timings.counts()

@@ -9,11 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from pamphleteer.pipeline import build
-from pamphleteer.problems import collect
-from pamphleteer.support import timings
-
-from support import page_texts, write_manuscript
+from support import counted_build, page_texts, write_manuscript
 
 CHAPTER = ("The society met on the first Monday of the month, and the steward read out "
            "who had paid and who had been paid. ") * 8
@@ -27,10 +23,8 @@ def three_chapters(folder: Path, first: str = CHAPTER, second: str = CHAPTER) ->
 
 def built_pdf(manuscript: Path, out: Path) -> tuple[bytes, dict[str, int]]:
     """The PDF's bytes, and what the build counted (pieces laid out, PDFs written)."""
-    timings.reset()
-    with collect():
-        pdf = build(manuscript, out, ("pdf",)).outputs["pdf"]
-    return pdf.read_bytes(), timings.counts()
+    counted = counted_build(manuscript, out, ("pdf",))
+    return (out / f"{manuscript.stem}.pdf").read_bytes(), counted
 
 
 def test_a_rebuild_with_nothing_changed_lays_out_and_writes_nothing(tmp_path):

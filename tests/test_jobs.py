@@ -10,11 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from pamphleteer.pipeline import build
-from pamphleteer.problems import collect
-from pamphleteer.support import timings
-
-from support import write_manuscript
+from support import counted_build, write_manuscript
 
 WORDS = "the society met every week in the back room of the inn and paid its members".split()
 
@@ -46,34 +42,25 @@ def digests(folder: Path) -> dict[str, str]:
 
 def test_one_job_or_two_make_the_same_files_cold_and_after_an_edit(tmp_path):
     manuscript = chapters_book(tmp_path / "book")
-    for jobs in (1, 2):
-        timings.reset()
-        with collect():
-            build(manuscript, tmp_path / str(jobs), ("epub",), jobs=jobs)
-    assert timings.counts()["pieces laid out side by side"] == 4  # all chapters but the last
+    counted = [counted_build(manuscript, tmp_path / str(jobs), ("epub",), jobs=jobs) for jobs in (1, 2)]
+    assert counted[1]["pieces laid out side by side"] == 4  # all chapters but the last
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
     chapters_book(tmp_path / "book", edit="A paragraph added to the first chapter.")
     for jobs in (1, 2):  # each build folder remembers its own layouts: only the edit is new
-        timings.reset()
-        with collect():
-            build(manuscript, tmp_path / str(jobs), ("epub",), jobs=jobs)
-        assert timings.counts()["pieces laid out afresh"] == 1  # the chapter edited, and no other
+        counted = counted_build(manuscript, tmp_path / str(jobs), ("epub",), jobs=jobs)
+        assert counted["pieces laid out afresh"] == 1  # the chapter edited, and no other
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
     for jobs in (1, 2):  # and the PDF beside it, from the layouts either made
-        with collect():
-            build(manuscript, tmp_path / str(jobs), ("pdf",), jobs=jobs)
+        counted_build(manuscript, tmp_path / str(jobs), ("pdf",), jobs=jobs)
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
 
 
 def test_one_job_or_two_write_the_same_pdf_from_nothing(tmp_path):
     manuscript = chapters_book(tmp_path / "book")
-    for jobs in (1, 2):
-        timings.reset()
-        with collect():
-            build(manuscript, tmp_path / str(jobs), ("pdf",), jobs=jobs)
+    counted = [counted_build(manuscript, tmp_path / str(jobs), ("pdf",), jobs=jobs) for jobs in (1, 2)]
     # laid out side by side, then each chapter written to its PDF side by side
-    assert timings.counts()["pieces laid out side by side"] == 4
-    assert timings.counts()["piece PDFs written"] == 6  # the contents and five chapters
+    assert counted[1]["pieces laid out side by side"] == 4
+    assert counted[1]["piece PDFs written"] == 6  # the contents and five chapters
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
 
 

@@ -231,14 +231,14 @@ def _jobs(text: str) -> int:
 
 
 def _build(args) -> int:
-    from .pdf.workers import default_jobs
     from .pipeline import FORMATS, build
+    from .support.cache import usable_cores
     from .support.styles import Styles
 
     formats = tuple(f for f in FORMATS if getattr(args, f)) or FORMATS
     styles = Styles.for_manuscript(args.manuscript, args.styles)
     result = build(args.manuscript, args.outdir, formats, styles, args.profile, args.strict,
-                   args.jobs or default_jobs())
+                   args.jobs or usable_cores())
     for path in result.outputs.values():
         _said(f"wrote {path}")
     return 0

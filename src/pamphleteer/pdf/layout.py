@@ -92,8 +92,7 @@ def print_pdf(book: Book, styles: Styles, profile: PrintProfile, created: str, c
     PDF of its own, remembered by everything that goes into it (its first page number
     too), and the book is their join (join.py): a rebuild with nothing changed lays
     nothing out, and an edit lays out and writes again only the pieces it touches."""
-    context = _Context(book, styles, profile, created, cache, documents=False, jobs=jobs)
-    context.writes_pdfs = True
+    context = _Context(book, styles, profile, created, cache, documents=False, jobs=jobs, writes_pdfs=True)
     layouts = [layout for layout, _ in _lay_out_pieces(context)]
     _report_late_notes(book, layouts)
     keys = context.piece_keys(layouts)
@@ -204,10 +203,11 @@ def _page_numbers(pieces: list[tuple[PieceLayout, object]], pages_before: int) -
 
 class _Context:
     def __init__(self, book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
-                 documents: bool, jobs: int = 1, copies: dict[Path, Path] | None = None):
+                 documents: bool, jobs: int = 1, copies: dict[Path, Path] | None = None,
+                 writes_pdfs: bool = False):
         self.book, self.styles, self.created, self.cache = book, styles, created, cache
         self.documents = documents  # False: only where the pages begin is needed
-        self.writes_pdfs = False  # True: for print_pdf, which joins the pieces' PDFs
+        self.writes_pdfs = writes_pdfs  # for print_pdf, which joins the pieces' PDFs
         self.jobs = jobs  # processes that may lay out pieces side by side
         self.stylesheets = (styles.find("print/book.css").read_bytes(), profile.page_css())
         self.pictures = files_digest(book.picture_files)

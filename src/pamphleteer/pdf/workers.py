@@ -12,7 +12,6 @@ nothing is written.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,11 +24,6 @@ Task = TypeVar("Task")
 Answer = TypeVar("Answer")
 
 _work: Callable | None = None  # in a worker: what `start` set up
-
-
-def default_jobs() -> int:
-    """All the cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def side_by_side(start: Callable[..., Callable[[Task], Answer]], start_with: tuple,

@@ -117,7 +117,7 @@ class Cache:
         if self.folder is None:
             return  # nowhere to keep them: each is made when it is asked for
         missing = {key: data for key, data in inputs.items() if self.get(kind, key) is None}
-        workers = min(len(missing), os.cpu_count() or 1)
+        workers = min(len(missing), usable_cores())
         if workers < 2:
             for key, data in missing.items():
                 self.put(kind, key, *_with_problems(work, data))
@@ -128,6 +128,11 @@ class Cache:
             made = pool.map(functools.partial(_with_problems, work), missing.values())
             for key, (data, problems) in zip(missing, made, strict=True):
                 self.put(kind, key, data, problems)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (`taskset` may give it fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _with_problems(work: Callable[[bytes], bytes], data: bytes) -> tuple[bytes, list[Problem]]:
