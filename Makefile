@@ -175,7 +175,8 @@ $(AXE): | $(ACE)
 
 # Debian packages the build needs from the system: the book typeface, Java for
 # EPUBCheck, Pango and HarfBuzz for WeasyPrint, and a CMYK ICC profile for PDF/X
-# (Ghostscript's, in libgs-common). Installed when missing and we are root.
+# (Ghostscript's, in libgs-common); qpdf and poppler (pdfinfo, pdftoppm), which the
+# tests use as independent readers of the joined PDF. Installed when missing and we are root.
 $(SETUP): pyproject.toml
 	@missing=""; \
 	fc-list 2>/dev/null | grep -qi "Linux Libertine O" || missing="$$missing fonts-linuxlibertine"; \
@@ -184,6 +185,8 @@ $(SETUP): pyproject.toml
 	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	test -f /usr/share/color/icc/ghostscript/default_cmyk.icc || missing="$$missing libgs-common"; \
 	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
+	command -v qpdf >/dev/null 2>&1 || missing="$$missing qpdf"; \
+	command -v pdfinfo >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing system packages:$$missing"; \
