@@ -18,6 +18,7 @@ one document at the end. Three things follow:
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -120,6 +121,7 @@ def piece_pdfs(book: Book, styles: Styles, profile: PrintProfile, created: str,
     return context.piece_pdfs(layouts, context.piece_keys(layouts))
 
 
+@functools.cache  # asked for each piece; the code does not change while it runs
 def _code_digest(*modules: str) -> str:
     """Our code that makes what is remembered: a change to it makes it afresh."""
     return files_digest([Path(__file__).with_name(module) for module in modules])
