@@ -91,10 +91,10 @@ $(BUILD)/$(2).epub: $$($(2)_FILES) $$(CODE) $$(EPUB_STYLES) $$(PDF_STYLES) $$($(
 $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf: $$($(2)_FILES) $$(CODE) $$(PDF_STYLES) $$($(2)_PDF_STYLES) | $$(SETUP)
 	$$(TOOL) build $(1) -o $(BUILD) --pdf $(if $(PROFILE),--profile $(PROFILE))
 
-check-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf
+check-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf | $$(ACE)
 	$$(TOOL) check --strict --print $(if $(PROFILE),--profile $(PROFILE)) $(1) $$^
 
-publish-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf
+publish-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf | $$(ACE)
 	$$(TOOL) publish $(1) -o $(BUILD) --to $(PUBLISH) $(if $(PROFILE),--profile $(PROFILE)) \
 	  $(if $(CATALOGUE_TITLE),--title "$(CATALOGUE_TITLE)")
 
@@ -109,7 +109,7 @@ $(foreach m,$(MANUSCRIPTS),$(eval $(call BOOK,$(m),$(call name_of,$(m)))))
 
 # The PDF first: the EPUB marks where the print pages begin, and reads them from
 # the layout the PDF build leaves in $(BUILD)/.cache (or lays the book out itself).
-all: $(PDFS) $(EPUBS) ## set up, then build the PDF and the EPUB of every manuscript (make -j: side by side)
+all: $(PDFS) $(EPUBS) | $(ACE) $(AXE) ## set up, then build the PDF and the EPUB of every manuscript (make -j: side by side)
 
 epub: $(EPUBS) ## build the EPUBs (and the covers for stores, build/<name>-cover.jpg) only
 pdf: $(PDFS)   ## build the PDFs only
@@ -152,9 +152,9 @@ publish: $(NAMES:%=publish-%) ## check strictly, then release each book into pub
 
 preview: $(NAMES:%=preview-%) ## render the first PDF pages to PNG in build/preview/
 
-setup: $(SETUP) ## install system packages (as root) and the Python environment
+setup: $(SETUP) $(ACE) $(AXE) ## install system packages (as root), the Python environment, Ace and axe-core
 
-ace: $(ACE) $(AXE) ## install Ace by DAISY and axe-core (npm) and Chromium (Debian), for make check and make test
+ace: $(ACE) $(AXE) ## install Ace by DAISY and axe-core (npm) and Chromium (Debian) only (make does it)
 
 # Nothing is downloaded at run time: no Electron, no Puppeteer browser; Ace uses
 # Debian's Chromium through PUPPETEER_EXECUTABLE_PATH.
