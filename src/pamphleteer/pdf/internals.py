@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pydyf
 
@@ -130,6 +131,16 @@ def block_heights(page) -> dict:
     return heights
 
 
+def first_pages(document) -> dict:
+    """The 0-based page each element's first box is on."""
+    found: dict = {}
+    for number, page in enumerate(document.pages):
+        for box in boxes(page._page_box):
+            if box.element is not None:
+                found.setdefault(box.element, number)
+    return found
+
+
 def last_paragraph(page_box):
     """The element of the last line of the main text on a page."""
     html_box = page_box.children[0]
@@ -142,6 +153,231 @@ def last_paragraph(page_box):
         if last in (getattr(box, "children", None) or ()):
             parent = box
     return parent.element
+
+
+# ---- laying out again from a page ---------------------------------------------------------
+#
+# WeasyPrint makes pages one after the other, each from the state its page maker
+# left at the page's start (where in the box tree it resumes, the page's side, the
+# counters). A piece corrected and laid out again keeps the pages before the first
+# it changed, starts from that page's state with the new box tree, and stops as
+# soon as a page starts in the same state, at the same element, as before, past
+# everything that changed: the pages after it are the ones laid out before.
+
+
+@dataclass
+class Pagination:
+    """A document laid out by `paginate`, kept to be laid out again from one of its pages."""
+
+    document: object  # a weasyprint.Document
+    states: list  # the page maker's state at the start of each page, and after the last
+    starts: list  # for each page and after the last: the elements its state resumes in
+    clean: list[bool]  # whether the page starts with nothing carried over (notes, floats)
+    strings: dict  # string-set values by name and page, for the running heads
+    running: dict  # running elements by name and page
+    cuttable: bool  # False when the style makes a page depend on pages other than the one before
+    laid_out: int = 0  # pages this call laid out (the others were kept)
+    bookmarked: list = field(default_factory=list)  # each page's bookmarked elements (pseudo, element)
+
+
+def paginate(html, stylesheets: list, font_config, colour_profiles: dict, images: dict,
+             before: Pagination | None = None, from_page: int = 0,
+             changed_until=None) -> Pagination:
+    """`html` (a weasyprint.HTML) laid out, like `html.render`. With `before`, a layout
+    of the same `html` whose elements changed since only from its page `from_page`
+    (0-based) on: its pages before that are kept, and so are those after the first page
+    that starts as it did before and after `changed_until` (a function: whether an
+    element comes after every change)."""
+    from weasyprint import DEFAULT_OPTIONS
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.document import Document
+    from weasyprint.formatting_structure.build import build_formatting_structure
+
+    options = {**DEFAULT_OPTIONS, "stylesheets": stylesheets, "cache": images}
+    counter_style = CounterStyle()
+    context = Document._build_layout_context(html, font_config, counter_style, colour_profiles, options)
+    root_box = build_formatting_structure(
+        html.etree_element, context.style_for, context.get_image_from_uri, html.base_url,
+        context.target_collector, counter_style, context.footnotes)
+    if before is None or not before.cuttable or not 0 < from_page < len(before.document.pages):
+        before, from_page = None, 0
+    laid_out = _paginate(html, root_box, context, before, from_page, changed_until)
+    marks = None if laid_out is None else _finish_pages(context, laid_out[0], from_page, before)
+    if marks is None:
+        # The style asks for a page number in the text (a page counter, a target):
+        # WeasyPrint's own passes, which lay the document out again until it holds.
+        return _whole(html, stylesheets, font_config, colour_profiles, images)
+    return _assemble(Document, html, context, before, from_page, options, font_config,
+                     colour_profiles, marks, *laid_out)
+
+
+def _whole(html, stylesheets, font_config, colour_profiles, images) -> Pagination:
+    document = html.render(stylesheets=stylesheets, font_config=font_config,
+                           color_profiles=colour_profiles, cache=images)
+    return Pagination(document, [], [], [], {}, {}, cuttable=False, laid_out=len(document.pages))
+
+
+def _paginate(html, root_box, context, before: Pagination | None, from_page: int, changed_until):
+    """The pages made, from `from_page` to the end or to the first page found as it was
+    `before`: (page boxes, states, starts, clean, the index of the first page kept after
+    them or None, whether a page held fixed boxes). None if the style needs WeasyPrint's
+    repeated passes."""
+    from weasyprint.layout import initialize_page_maker
+    from weasyprint.layout.page import remake_page
+
+    initialize_page_maker(context, root_box)
+    if before is not None:
+        context.page_maker = [_copied_state(state) for state in before.states[:from_page + 1]]
+        for store, kept in ((context.string_set, before.strings), (context.running_elements, before.running)):
+            for name, by_page in kept.items():
+                for page, values in by_page.items():
+                    if page <= from_page:
+                        store[name][page] = list(values)
+    context.rendered_notes = []
+    made, states, starts, clean = [], [], [], []
+    index, kept_from, fixed = from_page, None, False
+    while True:
+        states.append(context.page_maker[index])
+        starts.append(_resumes_in(root_box, context.page_maker[index][0]))
+        clean.append(not context.reported_footnotes and not context.broken_out_of_flow)
+        remake = context.page_maker[index][-1]
+        remake.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
+        page, resume_at = remake_page(index, context, root_box, html)
+        made.append(page)
+        fixed |= bool(page.fixed_boxes)
+        index += 1
+        last = resume_at is None and not context.reported_footnotes
+        if last:
+            states.append(context.page_maker[index])
+            starts.append([])
+            clean.append(True)
+            break
+        if before is not None and changed_until and _as_before(context, root_box, before, index,
+                                                                 changed_until):
+            kept_from = index
+            break
+    if any(state[-1]["content_changed"] or state[-1]["pages_wanted"] for state in context.page_maker[:index]):
+        return None
+    return made, states, starts, clean, kept_from, fixed
+
+
+def _copied_state(state):
+    resume_at, next_page, right_page, page_state, remake = state
+    return resume_at, dict(next_page), right_page, page_state, dict(remake)
+
+
+def _as_before(context, root_box, before: Pagination, index: int, changed_until) -> bool:
+    """Whether page `index` starts as it did `before`, clean, after every change."""
+    if index >= len(before.document.pages) or not before.clean[index]:
+        return False
+    if context.reported_footnotes or context.broken_out_of_flow:
+        return False
+    resume_at, next_page, right_page, page_state, _ = context.page_maker[index]
+    old_resume_at, old_next_page, old_right_page, old_page_state, _ = before.states[index]
+    if (resume_at, next_page, right_page, page_state) != (old_resume_at, old_next_page,
+                                                           old_right_page, old_page_state):
+        return False
+    starts, old_starts = _resumes_in(root_box, resume_at), before.starts[index]
+    return (len(starts) == len(old_starts) and bool(starts)
+            and all(a is b for a, b in zip(starts, old_starts, strict=True))
+            and changed_until(starts[-1]))
+
+
+def _resumes_in(root_box, resume_at) -> list:
+    """The elements, outermost first, of the boxes a page's layout resumes in."""
+    elements, box, at = [], root_box, resume_at
+    while at:
+        index = min(at)
+        children = getattr(box, "children", None) or ()
+        if index >= len(children):
+            break
+        box, at = children[index], at[index]
+        if box.element is not None:
+            elements.append(box.element)
+    return elements
+
+
+def _assemble(Document, html, context, before, from_page, options, font_config, colour_profiles,
+              marks, made, states, starts, clean, kept_from, fixed) -> Pagination:
+    from weasyprint.document import DocumentMetadata, Page
+    from weasyprint.html import get_html_metadata
+
+    pages = [Page(page) for page in made]
+    metadata = DocumentMetadata(**get_html_metadata(html))
+    if before is not None:
+        tail = before.document.pages[kept_from:] if kept_from is not None else []
+        pages = before.document.pages[:from_page] + pages + tail
+        kept = slice(kept_from, None) if kept_from is not None else slice(0)
+        states = before.states[:from_page] + states + before.states[kept]
+        starts = before.starts[:from_page] + starts + before.starts[kept]
+        clean = before.clean[:from_page] + clean + before.clean[kept]
+        marks = before.bookmarked[:from_page] + marks + before.bookmarked[kept]
+    strings = _merged(before.strings if before else {}, context.string_set, from_page, len(made), kept_from)
+    running = _merged(before.running if before else {}, context.running_elements, from_page, len(made),
+                      kept_from)
+    document = Document(pages, metadata, html.url_fetcher, font_config, colour_profiles,
+                        options["output_intent"])
+    document._html = html
+    return Pagination(document, states, starts, clean, strings, running, cuttable=not fixed,
+                      laid_out=len(made), bookmarked=marks)
+
+
+def _merged(kept: dict, made: dict, from_page: int, count: int, kept_from) -> dict:
+    """Values by name and page (numbered from 1): those of the pages just made, and
+    those of the pages kept from before."""
+    merged: dict = {}
+    for name in {*kept, *made}:
+        by_page = {page: list(values) for page, values in kept.get(name, {}).items()
+                   if page <= from_page or (kept_from is not None and page > kept_from)}
+        by_page.update({page: list(values) for page, values in made.get(name, {}).items()
+                        if from_page < page <= from_page + count})
+        merged[name] = by_page
+    return merged
+
+
+def _finish_pages(context, made: list, from_page: int, before: Pagination | None) -> list | None:
+    """What WeasyPrint does to the pages it made once they are all made: named strings
+    and bookmarks read, then the margin boxes and backgrounds laid out. Returns the
+    elements each page bookmarks; None, with nothing done, when a string or bookmark
+    waits for a page number (WeasyPrint's own passes do that)."""
+    from weasyprint.layout import layout_fixed_boxes, make_margin_boxes
+    from weasyprint.layout.background import layout_backgrounds
+
+    if any(child.missing_link for page in made for child in page.descendants()):
+        return None
+    # An element split over pages is bookmarked once, on its first page.
+    seen = {mark for page in (before.bookmarked[:from_page] if before else ()) for mark in page}
+    marks = []
+    for number, page in enumerate(made, start=from_page + 1):
+        marks.append([])
+        for child in page.descendants():
+            if child.bookmark_label:
+                mark = (_pseudo(child), child.element)
+                if mark in seen:
+                    child.bookmark_label = ""
+                else:
+                    seen.add(mark)
+                    marks[-1].append(mark)
+            if child.string_set and child.string_set != "none":
+                for name, text in child.string_set:
+                    context.string_set[name][number].append(text)
+    for number, page in enumerate(made, start=from_page + 1):
+        root, footnote_area, note_area = page.children
+        position = number - from_page - 1
+        root.children = [*layout_fixed_boxes(context, made[:position], page), *root.children,
+                         *layout_fixed_boxes(context, made[position + 1:], page)]
+        context.current_page = number
+        state = context.page_maker[number][3]
+        children = [root, *([footnote_area] if footnote_area.children else []),
+                    *([note_area] if note_area.children else [])]
+        page.children = (*children, *make_margin_boxes(context, page, state))
+        layout_backgrounds(page, context.get_image_from_uri)
+    return marks
+
+
+def _pseudo(box) -> str:
+    tag = box.element_tag or ""
+    return "::before" if tag.endswith("::before") else "::after" if tag.endswith("::after") else ""
 
 
 # ---- the PDF objects, edited in WeasyPrint's finisher -----------------------------------

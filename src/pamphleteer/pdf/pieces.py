@@ -18,8 +18,10 @@ from weasyprint.text.fonts import FontConfiguration
 from ..model import Book
 from ..problems import PamphleteerError, fail
 from ..render.print import picture_files
+from ..support import timings
 from ..support.fetcher import FolderFetcher, ForbiddenResource
 from ..support.styles import Styles
+from .changes import Changes
 from .corrections import (
     FIT_CLASS,
     HYPHEN_ROUNDS,
@@ -32,6 +34,7 @@ from .corrections import (
     tie_paragraph_ends,
     with_its_heading,
 )
+from .internals import paginate
 from .profiles import PrintProfile
 
 MAX_LAYOUTS = 10
@@ -123,29 +126,37 @@ def _refused(exc: ForbiddenResource, book: Book) -> PamphleteerError:
 
 def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles,
              place: Placement) -> tuple[object, list[tuple[int, int]]]:
-    tie_paragraph_ends(html.etree_element)
-    parents = {child: parent for parent in html.etree_element.iter() for child in parent}
+    root = html.etree_element
+    tie_paragraph_ends(root)
     padded, settling_rounds, hyphen_rounds = False, 0, 0
+    pagination, start = None, (0, None)
     for _ in range(MAX_LAYOUTS):
-        document = html.render(stylesheets=css, font_config=styles.fonts,
-                               color_profiles=styles.colour_profiles, cache=styles.images)
+        # Laid out again from the page before the first correction (changes.py); the
+        # pages before it, and those after the layout meets the old one again, are kept.
+        changes = Changes(root)
+        pagination = paginate(html, css, styles.fonts, styles.colour_profiles, styles.images,
+                              pagination, *start)
+        timings.count("pages laid out", pagination.laid_out)
+        document = pagination.document
+        parents = {child: parent for parent in root.iter() for child in parent}
         strays = list(stray_notes(document))
         for _, _, paragraph in strays:
             target = with_its_heading(paragraph, parents)
             target.set("class", f"{target.get('class', '')} {FIT_CLASS}".strip())
-        # Both kinds of correction in one round: each layout costs as much as the rest
+        # All kinds of correction in one round: each layout costs as much as the rest
         # of the build together. The next layout checks that they hold.
         settled = settling_rounds < SETTLING_ROUNDS and settle_figures(document, parents)
         settling_rounds += settled
         kept_whole = hyphen_rounds < HYPHEN_ROUNDS and keep_words_whole(document)
         hyphen_rounds += kept_whole
-        if strays or settled or kept_whole:
-            continue
-        blanks = (blanks_needed(place.first_page - 1 + len(document.pages), styles.profile)
-                  if place.last else 0)
-        if blanks and not padded:
-            pad_before_back_page(html.etree_element, parents, blanks)
+        if not (strays or settled or kept_whole):
+            blanks = (blanks_needed(place.first_page - 1 + len(document.pages), styles.profile)
+                      if place.last else 0)
+            if not blanks or padded:
+                return document, []
+            pad_before_back_page(root, parents, blanks)
             padded = True
-            continue
-        return document, []
+        start = changes.since(document, pagination.clean)
+        if start is None:
+            break  # the corrections asked for changed nothing: laid out again, the same pages
     return document, [(number, call_page) for number, call_page, _ in strays]

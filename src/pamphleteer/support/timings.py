@@ -29,9 +29,9 @@ def stage(name: str) -> Iterator[None]:
         _spent[name] = _spent.get(name, 0.0) + time.perf_counter() - started
 
 
-def count(name: str) -> None:
-    """One more of something (a piece laid out, say), recorded beside the times."""
-    _counted[name] = _counted.get(name, 0) + 1
+def count(name: str, more: int = 1) -> None:
+    """One more of something (a piece laid out, say), or `more`, recorded beside the times."""
+    _counted[name] = _counted.get(name, 0) + more
 
 
 def save() -> None:
