@@ -343,7 +343,8 @@ def _finish_pages(context, made: list, from_page: int, before: Pagination | None
     from weasyprint.layout import layout_fixed_boxes, make_margin_boxes
     from weasyprint.layout.background import layout_backgrounds
 
-    if any(child.missing_link for page in made for child in page.descendants()):
+    if _counts_pages(context, made) or any(child.missing_link for page in made
+                                           for child in page.descendants()):
         return None
     # An element split over pages is bookmarked once, on its first page.
     seen = {mark for page in (before.bookmarked[:from_page] if before else ()) for mark in page}
@@ -373,6 +374,21 @@ def _finish_pages(context, made: list, from_page: int, before: Pagination | None
         page.children = (*children, *make_margin_boxes(context, page, state))
         layout_backgrounds(page, context.get_image_from_uri)
     return marks
+
+
+MARGIN_BOXES = tuple(f"@{side}-{place}" for side in ("top", "bottom")
+                     for place in ("left-corner", "left", "center", "right", "right-corner")) + \
+    tuple(f"@{side}-{place}" for side in ("left", "right") for place in ("top", "middle", "bottom"))
+
+
+def _counts_pages(context, made: list) -> bool:
+    """Whether a margin box prints the number of pages: every page changes with it."""
+    for page_type in {page.page_type for page in made}:
+        for margin in MARGIN_BOXES:
+            style = context.style_for(page_type, margin)
+            if style is not None and "'pages'" in repr(style["content"]):
+                return True
+    return False
 
 
 def _pseudo(box) -> str:
