@@ -100,3 +100,62 @@ def test_a_second_build_makes_no_copy_again(tmp_path):
     build(manuscript, out, ("pdf",))
     assert {p.name: p.stat().st_mtime_ns for p in (out / ".cache" / "print").iterdir()} == copies
     assert Image.open(io.BytesIO((out / ".cache" / "print" / next(iter(copies))).read_bytes())).info["dpi"]
+
+
+def _photograph(size, exif=None) -> bytes:
+    """Detail everywhere, as a camera records it (noise softened by the lens, over
+    gradients): what decoding at a smaller scale would lose first."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    width, height = size
+    rng = np.random.default_rng(7)
+    ramp = np.linspace(0, 255, width)[None, :, None] * np.ones((height, 1, 3))
+    noise = Image.fromarray(rng.normal(100, 60, (height, width, 3)).clip(0, 255).astype("uint8"))
+    detail = np.asarray(noise.filter(ImageFilter.GaussianBlur(2)), float)
+    pixels = np.clip(ramp * 0.6 + detail, 0, 255).astype("uint8")
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "JPEG", quality=90, **({"exif": exif} if exif else {}))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("turned", [False, True])
+def test_a_large_photograph_is_decoded_smaller_and_copied_as_sharp(monkeypatch, turned):
+    """A JPEG with three times the pixels needed is decoded at half its size before it
+    is scaled (the copy takes half the time): same size, same way up, and no difference
+    a print could show from scaling the whole picture."""
+    import json
+
+    from pamphleteer.pdf import pictures
+
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = _photograph((6000, 3600) if turned else (4032, 3024), exif.tobytes() if turned else None)
+    limit = (1323, 2008)  # an A5 text block at 300 ppi
+    job = json.dumps(limit).encode() + b"\n" + data
+    with Image.open(io.BytesIO(data)) as image:
+        full = image.size
+        pictures._decode_smaller(image, limit)
+        assert image.size == (full[0] // 2, full[1] // 2)
+    smaller = Image.open(io.BytesIO(pictures._scaled_copy(job))).convert("RGB")
+    monkeypatch.setattr(pictures, "DRAFT_MARGIN", 100)  # never smaller: the whole picture scaled
+    whole = Image.open(io.BytesIO(pictures._scaled_copy(job))).convert("RGB")
+    assert smaller.size == whole.size
+    assert (smaller.height > smaller.width) is turned
+    assert max(smaller.size[0] / limit[0], smaller.size[1] / limit[1]) == pytest.approx(1, abs=0.001)
+    # Against the picture scaled whole and not compressed, decoding smaller adds less
+    # error than the copy's own JPEG compression (half the error at most: 3 dB).
+    with Image.open(io.BytesIO(data)) as image:
+        ideal = image.convert("RGB").transpose(Image.Transpose.ROTATE_270) if turned else image.convert("RGB")
+        ideal = ideal.resize(whole.size, Image.Resampling.LANCZOS)
+    assert psnr(smaller, ideal) > psnr(whole, ideal) - 3 > 30
+
+
+def psnr(picture, reference) -> float:
+    """How close a picture is to another, in decibels: the higher, the closer."""
+    import math
+
+    import numpy as np
+
+    error = ((np.asarray(picture, float) - np.asarray(reference, float)) ** 2).mean()
+    return 10 * math.log10(255 ** 2 / error)
