@@ -19,6 +19,8 @@ from . import __version__
 from .problems import PamphleteerError, Problem, collect
 from .support import progress, timings
 
+BUILT = ("epub", "pdf")  # pipeline.FORMATS, which this module does not load for a build with nothing to do
+
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -231,14 +233,28 @@ def _jobs(text: str) -> int:
 
 
 def _build(args) -> int:
-    from .pipeline import FORMATS, build
+    from .support.stamps import Stamp
+
+    formats = tuple(f for f in BUILT if getattr(args, f)) or BUILT
+    stamp = None
+    if Path(args.manuscript).is_file():  # else the build says what is wrong
+        stamp = Stamp.for_build(args.manuscript, args.outdir, formats, args.profile, args.strict,
+                                args.styles)
+        unchanged = stamp.unchanged()
+        if unchanged is not None:  # nothing it reads has changed since: the same files again
+            stamp.renew(unchanged)  # newer than what make asked it for, as if written again
+            for path in unchanged:
+                _said(f"up to date: {path}")
+            return 0
+    from .pipeline import build
     from .support.cache import usable_cores
     from .support.styles import Styles
 
-    formats = tuple(f for f in FORMATS if getattr(args, f)) or FORMATS
     styles = Styles.for_manuscript(args.manuscript, args.styles)
     result = build(args.manuscript, args.outdir, formats, styles, args.profile, args.strict,
                    args.jobs or usable_cores())
+    if stamp is not None:
+        stamp.forget() if result.problems else stamp.record(list(result.outputs.values()))
     for path in result.outputs.values():
         _said(f"wrote {path}")
     return 0
