@@ -173,13 +173,15 @@ $(AXE): | $(ACE)
 	cd .tools && npm install --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
 	test -f $@ && touch $@
 
-# Debian packages the build needs from the system: the book typeface, Java for
+# Debian packages the build needs from the system: the book typeface (and DejaVu, a
+# TrueType face the tests restyle a book with), Java for
 # EPUBCheck, Pango and HarfBuzz for WeasyPrint, and a CMYK ICC profile for PDF/X
 # (Ghostscript's, in libgs-common); qpdf and poppler (pdfinfo, pdftoppm), which the
 # tests use as independent readers of the joined PDF. Installed when missing and we are root.
 $(SETUP): pyproject.toml
 	@missing=""; \
 	fc-list 2>/dev/null | grep -qi "Linux Libertine O" || missing="$$missing fonts-linuxlibertine"; \
+	fc-list 2>/dev/null | grep -qi "DejaVu Serif" || missing="$$missing fonts-dejavu-core"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \

@@ -30,7 +30,10 @@ ALLOWED = {
     "check": {"model", "problems", "support", "pdf"},
     "pipeline": {"model", "problems", "support", "read", "render", "pdf", "epub"},
     "publish": {"model", "problems", "support", "read", "render", "pdf", "check", "pipeline"},
-    "cli": {"model", "problems", "support", "read", "render", "pdf", "check", "pipeline", "publish"},
+    "new": {"model", "problems", "support"},
+    "preview": {"model", "problems", "support", "pipeline"},
+    "cli": {"model", "problems", "support", "read", "render", "pdf", "check", "pipeline", "publish", "new",
+            "preview"},
     "__main__": {"cli"},
 }
 

@@ -412,6 +412,31 @@ def test_each_font_stored_once(pair):
     assert set(font_programs(pair.joined)) == set(font_programs(pair.one_pass))
 
 
+@pytest.fixture(scope="module")
+def truetype(tmp_path_factory) -> Pair:
+    """The book set in a TrueType font (Debian's DejaVu Serif) through its own styles/,
+    as an author restyles a book: its subsets draw TrueType outlines, not CFF."""
+    from pamphleteer.support.styles import DEFAULTS
+
+    folder = tmp_path_factory.mktemp("join-truetype")
+    (folder / "styles" / "print").mkdir(parents=True)
+    css = DEFAULTS.find("print/book.css").read_text(encoding="utf-8")
+    (folder / "styles" / "print" / "book.css").write_text(
+        css.replace('"Linux Libertine O"', '"DejaVu Serif"'), encoding="utf-8")
+    return make_pair(folder, "digital")
+
+
+def test_a_truetype_font_is_stored_once_and_draws_every_glyph(truetype):
+    kinds = {key for page in opened(truetype.joined).pages
+             for font in page.obj.Resources.get("/Font", {}).values()
+             for key in font.DescendantFonts[0].FontDescriptor.keys() if key.startswith("/FontFile")}
+    assert kinds == {"/FontFile2"}  # TrueType outlines only
+    assert "DejaVu-Serif" in " ".join(font_programs(truetype.joined))
+    test_each_font_stored_once(truetype)
+    test_pages_look_the_same(truetype)
+    test_joined_book_is_no_bigger_than_written_whole(truetype)
+
+
 def test_joined_book_is_no_bigger_than_written_whole(pair):
     """Fonts and pictures once: the pieces' copies do not make the book grow."""
     assert len(pair.joined) <= 1.05 * len(pair.one_pass) < sum(map(len, pair.pieces))

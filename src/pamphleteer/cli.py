@@ -214,6 +214,30 @@ def _parser() -> argparse.ArgumentParser:
                          help="no progress line on the terminal (problems are still printed)")
     publish.set_defaults(run=_publish)
 
+    preview = commands.add_parser(
+        "preview", help="show the pages as they will print, and the e-book, rebuilt on every save")
+    preview.add_argument("manuscript", type=Path, help="the manuscript, a .md file")
+    preview.add_argument("-o", "--outdir", type=Path, default=Path("build"),
+                         help="where the PDF and EPUB are written, as by build (default: build/)")
+    preview.add_argument("--port", type=int, default=8000,
+                         help="the port to listen on (default: 8000; 0: any free one)")
+    preview.add_argument("--host", default="127.0.0.1",
+                         help="the address to listen on (default: 127.0.0.1, this computer only)")
+    preview.add_argument("--profile", default=None, help="print profile for the pages, as for build")
+    preview.add_argument("--styles", type=Path, default=None, metavar="DIR",
+                         help="a styles folder whose files come first, as for build")
+    preview.add_argument("--no-open", action="store_true", help="do not open a browser")
+    preview.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                         help="lay out up to N chapters side by side (default: one per core)")
+    preview.set_defaults(run=_preview)
+
+    new = commands.add_parser("new", help="make a folder to write a new pamphlet in, ready to build")
+    new.add_argument("folder", type=Path, help="the folder to make (new, or empty)")
+    new.add_argument("--title", default=None, help="the pamphlet's title (default: from the folder's name)")
+    new.add_argument("--author", default="Your Name", help="the author's name")
+    new.add_argument("--lang", default="en", help="the language of the text (en, fr, de-CH ...)")
+    new.set_defaults(run=_new)
+
     catalogue = commands.add_parser(
         "catalogue", help="make publish/index.html and the OPDS feeds again from the release records")
     catalogue.add_argument("publish_dir", type=Path, nargs="?", default=Path("publish"),
@@ -312,6 +336,75 @@ def _publish(args) -> int:
         state = "published" if outcome.written else "already published, the same files: nothing to do"
         _said(f"{outcome.folder}: {state}")
     _said(f"catalogue: {args.publish_dir / 'index.html'}, {args.publish_dir / 'opds.xml'}")
+    return 0
+
+
+def _preview(args) -> int:
+    import threading
+    import webbrowser
+
+    from .preview.server import PreviewServer
+    from .preview.session import Session
+    from .preview.watch import watch, watched_folders
+    from .problems import fail
+    from .support.cache import usable_cores
+
+    if not args.manuscript.is_file():
+        raise fail("PREVIEW-002", "manuscript not found: check the path", args.manuscript)
+    session = Session(args.manuscript, args.outdir, args.profile, args.styles, args.jobs or usable_cores())
+    try:
+        server = PreviewServer(session, args.host, args.port)
+    except OSError as error:
+        raise fail("PREVIEW-001", f"cannot listen on {args.host}:{args.port} ({error.strerror}): "
+                   "give another port with --port", args.manuscript) from None
+    stop = threading.Event()
+    session.listen(lambda event, data: event == "build" and _said_build(data))
+    watcher = threading.Thread(target=watch, name="preview-watch", daemon=True, args=(
+        watched_folders(args.manuscript, args.styles), [args.outdir], session.changed, stop))
+    session.start()
+    watcher.start()
+    _said(f"preview of {args.manuscript} at {server.url} (Ctrl-C stops it)")
+    if not args.no_open:
+        webbrowser.open(server.url)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                               name="preview-server", daemon=True)
+    serving.start()
+    try:
+        while serving.is_alive():
+            serving.join(timeout=0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:  # stopped by Ctrl-C or a signal: every thread ends, the port is let go
+        stop.set()
+        server.close_streams()
+        server.shutdown()
+        server.server_close()
+        session.stop()
+        watcher.join(timeout=5)
+    _said("preview stopped")
+    return 0
+
+
+def _said_build(data: dict) -> None:
+    problems = len(data["problems"])
+    if data["ok"]:
+        _said(f"build {data['generation']}: {data['pages']} pages, {len(data['changed_pages'])} changed, "
+              f"{problems or 'no'} problem{'' if problems == 1 else 's'}")
+    else:
+        _said(f"build {data['generation']} failed: the last good pages stay on screen")
+    for problem in data["problems"]:
+        where = ":".join(str(part) for part in (problem["file"], problem["line"], problem["column"])
+                         if part is not None)
+        _said(f"{where}: {problem['severity']}: {problem['message']} [{problem['code']}]")
+
+
+def _new(args) -> int:
+    from .new.project import new_project
+
+    made = new_project(args.folder, args.title, args.author, args.lang)
+    for path in made:
+        _said(f"made {path}")
+    _said(f"now: cd {args.folder} && make")
     return 0
 
 

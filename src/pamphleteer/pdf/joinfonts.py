@@ -98,15 +98,21 @@ def _merged_font(book: Pdf, fonts: list[Dictionary]) -> Dictionary | None:
 
 def _union_of_glyphs(programs: list[bytes]) -> bytes | None:
     """The first font program with every glyph the others draw and it leaves empty."""
-    fonts = [TTFont(io.BytesIO(program), recalcTimestamp=False) for program in programs]
+    # The head table stays as the subsets have it (its bounding box is the whole font's):
+    # recalculated, it draws the same outlines a shade differently.
+    fonts = [TTFont(io.BytesIO(program), recalcTimestamp=False, recalcBBoxes=False) for program in programs]
     # A subset ends at the last glyph it uses: the one reaching furthest holds a place
     # for every glyph of the others (the same glyph id is the same glyph in all).
     fonts.sort(key=lambda font: -font["maxp"].numGlyphs)
     base = fonts[0]
-    # Only CFF fonts (the OpenType fonts the styles use) are put together; a TrueType
-    # font's subsets stay as they are, one per piece: correct, only larger.
-    if not all("CFF " in font for font in fonts) or not _add_cff_glyphs(base, fonts[1:]):
-        return None
+    if all("CFF " in font for font in fonts):  # OpenType with PostScript outlines
+        joined = _add_cff_glyphs(base, fonts[1:])
+    elif all("glyf" in font for font in fonts):  # TrueType outlines
+        joined = _add_truetype_glyphs(base, fonts[1:])
+    else:
+        joined = False
+    if not joined:
+        return None  # the subsets stay as they are, one per piece: correct, only larger
     out = io.BytesIO()
     base.save(out)
     return out.getvalue()
@@ -129,6 +135,29 @@ def _add_cff_glyphs(base: TTFont, others: list[TTFont]) -> bool:
                 ours = charstrings[name]
                 charstrings[name] = T2CharString(program=list(theirs.program), private=ours.private,
                                                  globalSubrs=ours.globalSubrs)
+    return True
+
+
+def _add_truetype_glyphs(base: TTFont, others: list[TTFont]) -> bool:
+    """The TrueType kind: a glyph the subset left empty has no contours. A composite glyph
+    names its parts, which the subset kept too, by their names in its own font: they
+    are renamed to the base's names for the same ids."""
+    glyphs, metrics, order = base["glyf"], base["hmtx"], base.getGlyphOrder()
+    for other in others:
+        their_glyphs, their_metrics, their_order = other["glyf"], other["hmtx"], other.getGlyphOrder()
+        ours_for = dict(zip(their_order, order, strict=False))
+        for name, their_name in zip(order[:len(their_order)], their_order, strict=True):
+            theirs = their_glyphs[their_name]
+            if glyphs[name].numberOfContours != 0 or theirs.numberOfContours == 0:
+                continue
+            if theirs.isComposite():
+                if any(part.glyphName not in ours_for for part in theirs.components):
+                    return False
+                for part in theirs.components:
+                    part.glyphName = ours_for[part.glyphName]
+            glyphs[name] = theirs
+            metrics[name] = their_metrics[their_name]
+    base["maxp"].recalc(base)  # the most points and contours a glyph has, now of all of them
     return True
 
 

@@ -1,0 +1,1 @@
+"""`pamphleteer new`: a folder ready to write a pamphlet in (project.py), made from starter/."""
