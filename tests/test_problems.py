@@ -11,6 +11,7 @@ from PIL import Image
 
 from pamphleteer.cli import main
 from pamphleteer.pipeline import build
+from pamphleteer.support import cache
 
 from support import draw_image, write_manuscript
 
@@ -70,6 +71,7 @@ def screen_pictures(folder):
 def test_a_warning_from_any_stage_is_said_once_and_fails_strict_with_no_output(
         stage, code, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)  # worker processes even on one core
+    monkeypatch.setattr(cache, "SIDE_BY_SIDE_FROM", 0)  # and for pictures this small
     manuscript, only, where = stage(tmp_path)
     out = tmp_path / "out"
     status, said = run(capsys, "build", manuscript, "-o", out, only)

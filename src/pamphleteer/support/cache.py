@@ -118,7 +118,7 @@ class Cache:
             return  # nowhere to keep them: each is made when it is asked for
         missing = {key: data for key, data in inputs.items() if self.get(kind, key) is None}
         workers = min(len(missing), usable_cores())
-        if workers < 2:
+        if workers < 2 or sum(map(len, missing.values())) < SIDE_BY_SIDE_FROM:
             for key, data in missing.items():
                 self.put(kind, key, *_with_problems(work, data))
             return
@@ -128,6 +128,11 @@ class Cache:
             made = pool.map(functools.partial(_with_problems, work), missing.values())
             for key, (data, problems) in zip(missing, made, strict=True):
                 self.put(kind, key, data, problems)
+
+
+# A worker process costs about half a second to start (Python, Pillow, our modules): work
+# on less than this much input (a few small pictures) is done sooner in this process.
+SIDE_BY_SIDE_FROM = 3_000_000  # bytes
 
 
 def usable_cores() -> int:
