@@ -98,14 +98,14 @@ publish-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf |
 	$$(TOOL) publish $(1) -o $(BUILD) --to $(PUBLISH) $(if $(PROFILE),--profile $(PROFILE)) \
 	  $(if $(CATALOGUE_TITLE),--title "$(CATALOGUE_TITLE)")
 
-preview-$(2): $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf
-	$$(PYTHON) -m pamphleteer.check.pagepictures $$< $(BUILD)/preview$(if $(word 2,$(NAMES)),/$(2))
+pages-$(2): $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf
+	$$(PYTHON) -m pamphleteer.check.pagepictures $$< $(BUILD)/pages$(if $(word 2,$(NAMES)),/$(2))
 endef
 $(foreach m,$(MANUSCRIPTS),$(eval $(call BOOK,$(m),$(call name_of,$(m)))))
 
 .DEFAULT_GOAL := all
-.PHONY: all epub pdf booklet check test lint publish preview clean distclean help setup ace bench \
-        $(NAMES:%=check-%) $(NAMES:%=publish-%) $(NAMES:%=preview-%)
+.PHONY: all epub pdf booklet check test lint publish preview pages clean distclean help setup ace bench \
+        $(NAMES:%=check-%) $(NAMES:%=publish-%) $(NAMES:%=pages-%)
 
 # The PDF first: the EPUB marks where the print pages begin, and reads them from
 # the layout the PDF build leaves in $(BUILD)/.cache (or lays the book out itself).
@@ -150,7 +150,12 @@ lint: $(SETUP) ## ruff only
 # CATALOGUE_TITLE= names the catalogue (default: the publisher).
 publish: $(NAMES:%=publish-%) ## check strictly, then release each book into publish/ and update the catalogue
 
-preview: $(NAMES:%=preview-%) ## render the first PDF pages to PNG in build/preview/
+# The live preview of one book (MANUSCRIPT=... picks another; PORT=, PROFILE= as for build).
+preview: | $(SETUP) ## show the pages as they will print, and the e-book, rebuilt on every save (Ctrl-C stops it)
+	$(TOOL) preview $(firstword $(MANUSCRIPTS)) -o $(BUILD) $(if $(PROFILE),--profile $(PROFILE)) \
+	  $(if $(PORT),--port $(PORT))
+
+pages: $(NAMES:%=pages-%) ## render the first PDF pages to PNG in build/pages/
 
 setup: $(SETUP) $(ACE) $(AXE) ## install system packages (as root), the Python environment, Ace and axe-core
 

@@ -116,7 +116,7 @@ def test_no_target_touches_the_manuscript_or_its_pictures(built):
         return {p: p.read_bytes() for p in folder.rglob("*")
                 if p.is_file() and "out" not in p.parts and "publish" not in p.parts}
     before = snapshot()
-    for target in ("all", "booklet", "check", "publish", "preview"):
+    for target in ("all", "booklet", "check", "publish", "pages"):
         make(target, **variables)
     assert snapshot() == before
 

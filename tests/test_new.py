@@ -42,6 +42,7 @@ def test_a_new_folder_builds_and_passes_its_checks_as_it_is(tmp_path, capsys):
     checked = make(folder, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Nothing to be done" in make(folder).stdout  # make's targets are real files
+    assert "pamphleteer preview manuscript/my-pamphlet.md" in make(folder, "-n", "preview").stdout
 
 
 def test_it_says_what_to_write_in(tmp_path, capsys):

@@ -1,6 +1,6 @@
 """Look at the PDF as a reader would: its pages as PNG images, and a contact sheet.
 
-    python -m pamphleteer.check.pagepictures build/x.pdf build/preview [--pages 1-8] [--dpi 60]
+    python -m pamphleteer.check.pagepictures build/x.pdf build/pages [--pages 1-8] [--dpi 60]
 """
 
 from __future__ import annotations
