@@ -34,7 +34,7 @@ PARAGRAPH = ("Members met each week in the back room of an inn, paid their pence
 
 
 def text(last_word: str = "lantern", picture: str = "images/purse.png") -> str:
-    body = "\n\n".join(PARAGRAPH for _ in range(8))
+    body = "\n\n".join(PARAGRAPH for _ in range(5))
     return (f"{body}\n\n![A purse on a table](" + picture + ' "The purse.")\n\n'
             f"The last paragraph names a {last_word}.\n")
 
@@ -85,7 +85,16 @@ def preview(tmp_path):
     running.close()
 
 
-def test_build_json_says_what_the_last_build_made(preview):
+@pytest.fixture(scope="module")
+def unchanged(tmp_path_factory):
+    """One preview for the tests that change nothing."""
+    running = Preview(tmp_path_factory.mktemp("preview"))
+    yield running
+    running.close()
+
+
+def test_build_json_says_what_the_last_build_made(unchanged):
+    preview = unchanged
     state = preview.state()
     assert state["generation"] == 1 and state["files_generation"] == 1
     assert state["ok"] is True and state["problems"] == []
@@ -96,7 +105,8 @@ def test_build_json_says_what_the_last_build_made(preview):
     assert status == 200 and png.startswith(b"\x89PNG")
 
 
-def test_the_files_served_are_what_build_makes(preview, tmp_path):
+def test_the_files_served_are_what_build_makes(unchanged, tmp_path):
+    preview = unchanged
     with collect():
         made = build(preview.manuscript, tmp_path / "elsewhere")
     for kind in ("pdf", "epub"):
@@ -105,8 +115,9 @@ def test_the_files_served_are_what_build_makes(preview, tmp_path):
         assert hashlib.sha256(served).digest() == hashlib.sha256(made.outputs[kind].read_bytes()).digest()
 
 
-def test_nothing_outside_what_it_names_can_be_fetched(preview, tmp_path):
-    os.symlink("/etc", tmp_path / "etc")
+def test_nothing_outside_what_it_names_can_be_fetched(unchanged):
+    preview = unchanged
+    os.symlink("/etc", preview.manuscript.parent / "etc")
     for path in ("/../../etc/passwd", "/assets/../session.py", "/assets/%2e%2e/session.py",
                  "/assets/viewer.js/..", "/epub/../../etc/passwd", "/epub/%2e%2e%2fetc%2fpasswd",
                  "/epub/etc/passwd", "/files/../test.md", "/files/test.md", "/etc/passwd",
