@@ -33,13 +33,16 @@ import datetime
 import json
 import os
 import platform
+import queue
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -229,6 +232,44 @@ def bench_pamphlet(work: Path, runs: int) -> dict[str, Run]:
     source, build = copy_manuscript(generate_pamphlet(work / "pamphlet-source"), work)
     results = both_outputs(source, work, build, runs)
     return results | bare_weasyprint(source, work, build, runs)
+
+
+PREVIEW_CASE = "preview: one-word edit -> new pages"
+
+
+def bench_preview(manuscript: Path, work: Path, runs: int) -> dict[str, Run]:
+    """A preview session driven as an author drives it: `pamphleteer preview` started
+    once, then `runs` one-word edits, each timed from the save to the `build` event its
+    pages come with (the median), and the peak memory of the preview's process tree."""
+    source, build = copy_manuscript(manuscript, work / "preview")
+    shutil.rmtree(build, ignore_errors=True)
+    process = subprocess.Popen([str(TOOL), "preview", str(source), "-o", str(build), "--no-open",
+                                "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
+    try:
+        url = process.stdout.readline().split(" at ", 1)[1].split()[0]
+        events: queue.Queue = queue.Queue()
+        threading.Thread(target=_read_builds, args=(url + "events", events), daemon=True).start()
+        events.get(timeout=3600)  # the first build
+        times, peak = [], _tree_rss(process.pid)
+        for _ in range(runs):
+            _change_one_word(source)
+            started = time.perf_counter()
+            events.get(timeout=3600)
+            times.append(time.perf_counter() - started)
+            peak = max(peak, _tree_rss(process.pid))
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    return {PREVIEW_CASE: Run(statistics.median(times), peak)}
+
+
+def _read_builds(url: str, events: queue.Queue) -> None:
+    """Put each `build` event of the preview at `url` into `events`."""
+    with urllib.request.urlopen(url, timeout=3600) as stream:
+        for line in stream:
+            if line.startswith(b"event: build"):
+                events.put(time.perf_counter())
 
 
 _edits = [0]
@@ -457,11 +498,19 @@ def report(results: dict[str, dict[str, Run]], curve: dict[int, Run], runs: int,
         return (["| budget | measured | held |", "|---|---:|---|"]
                 + [f"| {name} | {value} | {verdict[held]} |" for name, value, held in checks])
 
-    lines += ["", "## Budgets of the engine (issue 15)", ""]
-    if book and large != "large":
-        lines += [f"(The {large} manuscript stands in for the large book: these lines check the "
-                  "benchmark, not the budgets.)", ""]
-    lines += table(engine_budgets(results.get("pamphlet"), book) + linear(curve))
+    engine = engine_budgets(results.get("pamphlet"), book) + linear(curve)
+    if any(held is not None for _, _, held in engine):
+        lines += ["", "## Budgets of the engine (issue 15)", ""]
+        if book and large != "large":
+            lines += [f"(The {large} manuscript stands in for the large book: these lines check the "
+                      "benchmark, not the budgets.)", ""]
+        lines += table(engine)
+    previews = [(name, cases[PREVIEW_CASE]) for name, cases in results.items() if PREVIEW_CASE in cases]
+    if previews:
+        limits = {"small": 1.0, "large": 2.0}
+        lines += ["", "## Budgets of the preview (issue 16)", ""] + table([
+            (f"{name}: one-word edit -> its new pages ≤ {limits.get(name, 1.0):.0f} s",
+             f"{run.seconds:.2f} s", run.seconds <= limits.get(name, 1.0)) for name, run in previews])
     if book and "pdf" in book:
         lines += ["", "## Earlier budgets", ""] + table(budgets(book))
     lines += ["", "## Time per stage", "", "![time per stage](stages.png)", ""]
@@ -501,9 +550,10 @@ def main() -> None:
                         help="sizes of the large manuscript for the memory curve")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
-    parser.add_argument("--only", choices=["pamphlet", "sample"],
+    parser.add_argument("--only", choices=["pamphlet", "sample", "preview"],
                         help="pamphlet: the pamphlet alone; sample: every case of the large book "
-                             "on the sample (a quick check of the benchmark). Either writes its "
+                             "on the sample (a quick check of the benchmark); preview: a preview "
+                             "session on the sample. Each writes its "
                              "report into the work folder, leaving bench/results.md alone")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -514,10 +564,14 @@ def main() -> None:
     if args.only == "sample":
         results["small"] = bench_manuscript(SAMPLE, args.work, args.runs)
         large = "small"
+    elif args.only == "preview":
+        results["small"] = bench_preview(SAMPLE, args.work, max(args.runs, 5))
     elif args.only is None:
         book = generate(args.work / "large-source", 1)
         results["small"] = bench_manuscript(SAMPLE, args.work, args.runs)
         results["large"] = bench_manuscript(book, args.work, args.runs)
+        results["small"] |= bench_preview(SAMPLE, args.work, max(args.runs, 5))
+        results["large"] |= bench_preview(book, args.work, args.runs)
         curve = memory_curve(args.work, [int(scale) for scale in args.scales.split(",")])
         out, command = args.out, "make bench"
     if args.only in (None, "pamphlet"):

@@ -140,3 +140,13 @@ def test_each_budget_of_issue_15_is_a_line_of_the_report_with_its_verdict():
     for budget, _, _ in checks:
         assert f"| {budget} |" in report
     assert "39 A5 pages" in report
+
+
+def test_the_preview_budgets_of_issue_16_are_lines_of_the_report():
+    import run
+    results = {"small": {run.PREVIEW_CASE: run.Run(0.8, 100 * run.MIB)},
+               "large": {run.PREVIEW_CASE: run.Run(2.5, 300 * run.MIB)}}
+    report = run.report(results, {}, 5)
+    assert "| small: one-word edit -> its new pages ≤ 1 s | 0.80 s | yes |" in report
+    assert "| large: one-word edit -> its new pages ≤ 2 s | 2.50 s | **no** |" in report
+    assert "issue 15" not in report  # nothing of the engine measured: no empty table
