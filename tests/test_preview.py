@@ -35,8 +35,10 @@ PARAGRAPH = ("Members met each week in the back room of an inn, paid their pence
 
 def text(last_word: str = "lantern", picture: str = "images/purse.png") -> str:
     body = "\n\n".join(PARAGRAPH for _ in range(5))
-    return (f"{body}\n\n![A purse on a table](" + picture + ' "The purse.")\n\n'
-            f"The last paragraph names a {last_word}.\n")
+    return (f"The box had three locks.[^locks]\n\n{body}\n\n![A purse on a table](" + picture
+            + ' "The purse.")\n\n'
+            f"The last paragraph names a {last_word}.\n\n"
+            "[^locks]: One key each for the steward and two trustees.\n")
 
 
 class Preview:
@@ -276,3 +278,5 @@ def test_an_author_sees_an_edit_and_a_problem_in_a_browser(tmp_path):
     assert report["ebook"]["sections"]
     assert report["printViolations"] == report["problemViolations"] == report["ebookViolations"] == []
     assert report["phoneScrollsSideways"] is False
+    assert "One key each for the steward and two trustees." in report["ebook"]["note"]  # its pop-up
+    assert report["zoom"]["after"] == report["zoom"]["chosen"] == "70"  # 60 and "+", kept

@@ -47,6 +47,23 @@ async function lastPageText(page) {  // the page of the last paragraph: the one 
   return page.evaluate(() => [...document.querySelectorAll(".page")].at(-2).querySelector(".page-text").textContent);
 }
 
+async function notePopUp(page) {
+  // The e-book section with a note reference, shown in the phone's frame: its note opens.
+  const hrefs = await page.$$eval("#section option", (options) => options.map((o) => o.value));
+  for (const href of hrefs) {
+    await page.select("#section", href);
+    const frame = await (await page.$("#phone")).contentFrame();
+    await frame.waitForFunction((h) => location.pathname === h && document.readyState === "complete",
+                                { timeout: 30_000 }, href);
+    const reference = await frame.$("a[role='doc-noteref']");
+    if (!reference) continue;
+    await reference.click();
+    await frame.waitForSelector(".preview-note", { timeout: 10_000 });
+    return await frame.$eval(".preview-note", (note) => note.textContent);
+  }
+  return null;
+}
+
 async function drive(browser) {
   const report = {};
   const page = await browser.newPage();
@@ -104,6 +121,15 @@ async function drive(browser) {
   report.ebook = { sections: await page.$$eval("#section option", (o) => o.map((x) => x.textContent)) };
   await page.screenshot({ path: join(outdir, "ebook.png") });
   report.ebookViolations = await axe(page);
+  report.ebook.note = await notePopUp(page);
+
+  // The zoom chosen with the keyboard is kept when the preview is opened again.
+  await page.click("#tab-print");
+  await page.keyboard.press("+");
+  const zoomed = await page.$eval("#zoom", (z) => z.value);
+  await page.reload();
+  await waitForGeneration(page, first + 3);
+  report.zoom = { chosen: zoomed, after: await page.$eval("#zoom", (z) => z.value) };
 
   const phone = await browser.newPage();
   await phone.setViewport({ width: 375, height: 667, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
