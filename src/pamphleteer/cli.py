@@ -277,8 +277,10 @@ def _build(args) -> int:
     styles = Styles.for_manuscript(args.manuscript, args.styles)
     result = build(args.manuscript, args.outdir, formats, styles, args.profile, args.strict,
                    args.jobs or usable_cores())
-    if stamp is not None:
-        stamp.forget() if result.problems else stamp.record(list(result.outputs.values()))
+    if stamp is not None and result.problems:
+        stamp.forget()
+    elif stamp is not None:
+        stamp.record(list(result.outputs.values()))
     for path in result.outputs.values():
         _said(f"wrote {path}")
     return 0
@@ -393,9 +395,9 @@ def _said_build(data: dict) -> None:
     else:
         _said(f"build {data['generation']} failed: the last good pages stay on screen")
     for problem in data["problems"]:
-        where = ":".join(str(part) for part in (problem["file"], problem["line"], problem["column"])
-                         if part is not None)
-        _said(f"{where}: {problem['severity']}: {problem['message']} [{problem['code']}]")
+        _print_problem(Problem(problem["severity"], problem["code"], problem["message"],
+                               Path(problem["file"]) if problem["file"] else None,
+                               problem["line"], problem["column"]))
 
 
 def _new(args) -> int:

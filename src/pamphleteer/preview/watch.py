@@ -7,15 +7,17 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from ..support.styles import Styles
+
 SETTLE_MS = 120  # writes closer together than this are one save
 
 
 def watched_folders(manuscript: Path, styles: Path | None = None) -> list[Path]:
-    """The manuscript's folder (its pictures are in it), and the style folders a book may use."""
+    """The manuscript's folder (its pictures are in it), and the style folders the build
+    looks styles up in; none inside another."""
     folder = Path(manuscript).absolute().parent
-    candidates = [folder, *([Path(styles).absolute()] if styles else []),
-                  folder / "styles", folder.parent / "styles"]
-    found = [path for path in dict.fromkeys(candidates) if path.is_dir()]
+    looked_up = Styles.for_manuscript(manuscript, styles).folders
+    found = [path.absolute() for path in dict.fromkeys([folder, *looked_up])]
     return [path for path in found if not any(other in path.parents for other in found)]
 
 

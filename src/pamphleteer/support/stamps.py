@@ -13,8 +13,8 @@ in the manuscript's folder and below and in the style folders a book may use
 (their names, sizes and times), pamphleteer's own files (code and default
 styles), the versions of Python and of the libraries that shape the output,
 SOURCE_DATE_EPOCH, and the command's options. Not the system's fonts, which no
-cache of ours follows either. Only the standard library is used here: this runs
-before anything else is loaded.
+cache of ours follows either. Only the standard library and `styles.py` are used
+here: this runs before anything else is loaded.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+from .styles import Styles
 
 RECIPE = "stamp-v1"
 FOLDER = "stamps"  # in the build folder's .cache
@@ -51,9 +53,9 @@ class Stamp:
         digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
         digest.update(manuscript.read_bytes())
         digest.update(str(manuscript.stat().st_mtime_ns).encode())
-        folder = manuscript.parent
-        watched = [folder, *([Path(styles).absolute()] if styles else []),
-                   folder / "styles", folder.parent / "styles", PACKAGE]
+        # The style folders as the build looks them up, pamphleteer's own among them
+        # (a link inside the package, which the walk below would not follow).
+        watched = [manuscript.parent, *Styles.for_manuscript(manuscript, styles).folders, PACKAGE]
         for root in dict.fromkeys(watched):  # in order, each once
             digest.update(f"\0{root}\0".encode())
             for line in _listing(root, skip=outdir):
