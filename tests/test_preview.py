@@ -139,9 +139,9 @@ def test_a_change_replaces_only_the_pages_it_changed_and_is_an_event(preview):
     before = preview.state()
     preview.save(text(last_word="weathervane"))
     preview.session.changed()
-    assert preview.session.wait_for(2, timeout=120)
+    assert preview.session.wait_for(2, timeout=120, files=True)
     after = preview.state()
-    assert after["generation"] == 2 and after["ok"]
+    assert after["generation"] == after["files_generation"] == 2 and after["ok"]
     pdf = preview.manuscript.parent / "build" / "test.pdf"
     [edited] = [n for n, words in enumerate(page_texts(pdf), start=1) if "weathervane" in words]
     assert after["changed_pages"] == [edited]  # the word's page, and nothing moved
@@ -151,8 +151,14 @@ def test_a_change_replaces_only_the_pages_it_changed_and_is_an_event(preview):
     deadline = time.monotonic() + 10
     while len(events) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
+    # The edit's page first, laid out from where the edit begins, before the files are
+    # built; then the files, whose pages are the same: no second page build.
     assert [name for name, _ in events] == ["build", "files"]
-    assert events[0][1]["generation"] == 2 and events[0][1]["changed_pages"] == [edited]
+    page_build, files = (data for _, data in events)
+    assert page_build["generation"] == 2 and page_build["files_generation"] == 1
+    assert page_build["changed_pages"] == [edited] and "weathervane" in page_build["texts"][edited - 1]
+    assert page_build["digests"] == files["digests"] == after["digests"]
+    assert files["files_generation"] == 2
 
 
 def read_events(preview: Preview, events: list) -> None:
@@ -188,19 +194,24 @@ def test_a_failed_build_keeps_the_last_good_pages_and_says_where(preview):
 
 
 def test_the_last_save_wins(preview):
-    """A save while a build runs supersedes it: that build is never shown."""
+    """A save while a build runs supersedes it: its files are never written, nor shown."""
+    events: list[tuple[str, dict]] = []
+    threading.Thread(target=read_events, args=(preview, events), daemon=True).start()
+    time.sleep(0.5)  # connected
     preview.save(text(last_word="alpha"))
     preview.session.changed()
     time.sleep(0.3)  # the build of "alpha" has begun
     preview.save(text(last_word="omega"))
     preview.session.changed()
-    assert preview.session.wait_for(2, timeout=120)
+    assert preview.session.wait_for(2, timeout=120, files=True)
     time.sleep(1)
     state = preview.state()
-    assert state["generation"] == 2  # one build shown, not two
+    assert [name for name, _ in events].count("files") == 1  # one set of files, not two
+    assert state["files_generation"] == state["generation"]
     pdf = preview.get(state["files"]["pdf"])[1]
     assert b"alpha" not in pdf
     assert "omega" in " ".join(page_texts(preview.manuscript.parent / "build" / "test.pdf"))
+    assert "omega" in " ".join(state["texts"]) and "alpha" not in " ".join(state["texts"])
 
 
 def test_an_editor_writing_twice_causes_one_build(tmp_path):
@@ -209,9 +220,9 @@ def test_an_editor_writing_twice_causes_one_build(tmp_path):
         time.sleep(0.5)  # the watcher is watching
         running.save(text(last_word="first"))
         running.save(text(last_word="second"))  # as editors that write a file twice do
-        assert running.session.wait_for(2, timeout=120)
+        assert running.session.wait_for(2, timeout=120, files=True)
         time.sleep(1.5)
-        assert running.state()["generation"] == 2
+        assert running.state()["generation"] == running.state()["files_generation"] == 2
     finally:
         running.close()
 

@@ -13,8 +13,10 @@ or that --strict fails for its warnings, changes none of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .epub.fonts import embed_fonts
 from .epub.package import cover_file_name, write_epub
@@ -23,6 +25,7 @@ from .epub.pictures import for_screens, for_screens_all
 from .epub.storecover import store_cover
 from .model import Book, PrintPages
 from .pdf.cover import make_cover
+from .pdf.kept import KeptLayouts
 from .pdf.pictures import warn_about_crops
 from .pdf.profiles import DEFAULT_PROFILE, PrintProfile, load_profile
 from .problems import Problem, StrictFailure, collect
@@ -37,6 +40,9 @@ from .support.styles import DEFAULTS, Styles
 from .support.timings import stage
 from .support.units import parse_trim
 
+if TYPE_CHECKING:
+    from .pdf.layout import EditedPages
+
 FORMATS = ("epub", "pdf")
 
 
@@ -49,7 +55,7 @@ class BuildResult:
 
 def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
           styles: Styles | None = None, profile: str | None = None,
-          strict: bool = False, jobs: int = 1) -> BuildResult:
+          strict: bool = False, jobs: int = 1, kept: KeptLayouts | None = None) -> BuildResult:
     """`profile` names a print profile for the PDF; the PDF is then called
     <stem>-<profile>.pdf. Without it, the manuscript's own choice (or digital)
     makes <stem>.pdf. The EPUB cites the pages of that own choice, whatever
@@ -57,17 +63,19 @@ def build(manuscript: Path, outdir: Path, formats: tuple[str, ...] = FORMATS,
     a warning from any stage fails the build too, and no output is written. `styles`: by
     default the book's own styles folder, then pamphleteer's (`Styles.for_manuscript`).
     `jobs`: processes that may lay out chapters side by side; the outputs are the same
-    bytes whatever it is."""
+    bytes whatever it is. `kept`: the pieces of the text the PDF's layout lays out in
+    this process are kept there, for `edited_pages` (the preview's)."""
     styles = styles or Styles.for_manuscript(Path(manuscript))
     with collect() as found, outputs_held():
-        book, outputs = _build(Path(manuscript), outdir, formats, styles, profile, strict, jobs)
+        book, outputs = _build(Path(manuscript), outdir, formats, styles, profile, strict, jobs, kept)
         if strict and found.warnings:
             raise StrictFailure(len(found.warnings))
     return BuildResult(book, outputs, found.found)
 
 
 def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Styles,
-           profile: str | None, strict: bool, jobs: int) -> tuple[Book, dict[str, Path]]:
+           profile: str | None, strict: bool, jobs: int,
+           kept: KeptLayouts | None = None) -> tuple[Book, dict[str, Path]]:
     cache = build_cache(outdir)
     step("reading")
     with stage("read"):
@@ -79,7 +87,7 @@ def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Sty
         chosen = choose_profile(book, styles, profile)
         name = f"{book.stem}-{profile}.pdf" if profile else f"{book.stem}.pdf"
         warn_about_crops(book, chosen)
-        pdf, laid_out = print_pdf(book, styles, chosen, cache, jobs)
+        pdf, laid_out = print_pdf(book, styles, chosen, cache, jobs, kept)
         outputs["pdf"] = write_output(outdir / name, pdf)
         pages = laid_out if chosen == edition else None
     if "epub" in formats:
@@ -98,12 +106,37 @@ def choose_profile(book: Book, styles: Styles, name: str | None = None) -> Print
 
 
 def print_pdf(book: Book, styles: Styles, profile: PrintProfile, cache: Cache,
-              jobs: int = 1) -> tuple[bytes, PrintPages]:
+              jobs: int = 1, kept: KeptLayouts | None = None) -> tuple[bytes, PrintPages]:
     """The print edition's PDF, joined from its pieces', and where its pages begin."""
     from .pdf.layout import print_pdf as joined_pdf  # WeasyPrint takes a second to load: only when laying out
 
     return joined_pdf(book, styles, profile, _created(book), cache, print_edition(book, profile, styles),
-                      jobs)
+                      jobs, kept)
+
+
+def edited_pages(manuscript: Path, outdir: Path, styles: Styles, profile: str | None,
+                 kept: KeptLayouts, pages_before: int) -> EditedPages | None:
+    """The print pages an edit of the manuscript changed, laid out only from the page
+    where it begins, in the pieces a build kept (`build(kept=...)`); nothing written.
+    None when the pieces kept cannot tell them (pdf/layout.py, `lay_out_edit`): a
+    build tells them then. For the preview, which shows them before the files are built."""
+    from .pdf.layout import lay_out_edit
+
+    cache = build_cache(outdir)
+    book = read_book(Path(manuscript), False, cache, styles)
+    chosen = choose_profile(book, styles, profile)
+    return lay_out_edit(book, styles, chosen, _created(book), cache, kept, pages_before)
+
+
+def keep_layouts(manuscript: Path, outdir: Path, styles: Styles, profile: str | None,
+                 kept: KeptLayouts, stop: Callable[[], bool]) -> None:
+    """Lay out and keep the pieces of the text the last build found remembered, so that
+    an edit of them too is laid out from its page, until `stop()` says to."""
+    from .pdf.layout import keep_layouts as keep
+
+    cache = build_cache(outdir)
+    book = read_book(Path(manuscript), False, cache, styles)
+    keep(book, styles, choose_profile(book, styles, profile), _created(book), cache, kept, stop)
 
 
 def lay_out_print(book: Book, styles: Styles, profile: PrintProfile, cache: Cache, jobs: int = 1):

@@ -66,12 +66,18 @@ def tie_paragraph_ends(root) -> None:
     not hyphenated (LAST_WORD_CLASS in book.css): this changes only a paragraph
     whose last line would otherwise be that word, or part of it, alone."""
     for main in root.iter("main"):
-        for block in main.iter():
-            if block.tag == "p" or (block.tag == "li" and not any(c.tag in BLOCKS for c in block)):
-                words = _block_text(block)[2].split()
-                if (len(words) >= 2 and len(words[-1]) <= RUNT_LIMIT
-                        and len(words[-2]) + 1 + len(words[-1]) <= TIE_LIMIT):
-                    _wrap_word(block, len(words) - 1, LAST_WORD_CLASS, tie=True)
+        tie_paragraph_ends_in(main)
+
+
+def tie_paragraph_ends_in(element) -> None:
+    """`tie_paragraph_ends` for the paragraphs in `element` (itself too), which is in
+    the main text: for what an edit put in (edits.py)."""
+    for block in element.iter():
+        if block.tag == "p" or (block.tag == "li" and not any(c.tag in BLOCKS for c in block)):
+            words = _block_text(block)[2].split()
+            if (len(words) >= 2 and len(words[-1]) <= RUNT_LIMIT
+                    and len(words[-2]) + 1 + len(words[-1]) <= TIE_LIMIT):
+                _wrap_word(block, len(words) - 1, LAST_WORD_CLASS, tie=True)
 
 
 def _block_text(block) -> tuple[list[tuple[object, str]], list[int], str]:

@@ -199,7 +199,7 @@ def paginate(html, stylesheets: list, font_config, colour_profiles: dict, images
     root_box = build_formatting_structure(
         html.etree_element, context.style_for, context.get_image_from_uri, html.base_url,
         context.target_collector, counter_style, context.footnotes)
-    if before is None or not before.cuttable or not 0 < from_page < len(before.document.pages):
+    if before is None or not before.cuttable or not 0 <= from_page < len(before.document.pages):
         before, from_page = None, 0
     laid_out = _paginate(html, root_box, context, before, from_page, changed_until)
     marks = None if laid_out is None else _finish_pages(context, laid_out[0], from_page, before)

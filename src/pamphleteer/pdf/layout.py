@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from ..support.cache import Cache, cache_key, files_digest
 from ..support.progress import step
 from ..support.styles import Styles
 from ..support.timings import stage
+from .kept import KeptLayouts, Place
 from .pagestarts import assemble, page_firsts
 from .pictures import for_print
 from .piecepdf import ACROSS, link_across_pieces
@@ -88,12 +90,16 @@ def lay_out_book(book: Book, styles: Styles, profile: PrintProfile, created: str
 
 
 def print_pdf(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
-              source: str = "", jobs: int = 1) -> tuple[bytes, PrintPages]:
+              source: str = "", jobs: int = 1, kept: KeptLayouts | None = None) -> tuple[bytes, PrintPages]:
     """The print edition's PDF, and where its pages begin. Each piece is written to a
     PDF of its own, remembered by everything that goes into it (its first page number
     too), and the book is their join (join.py): a rebuild with nothing changed lays
-    nothing out, and an edit lays out and writes again only the pieces it touches."""
-    context = _Context(book, styles, profile, created, cache, documents=False, jobs=jobs, writes_pdfs=True)
+    nothing out, and an edit lays out and writes again only the pieces it touches.
+    `kept`: the pieces of the text laid out in this process are kept there (kept.py)."""
+    context = _Context(book, styles, profile, created, cache, documents=False, jobs=jobs, writes_pdfs=True,
+                       kept=kept)
+    if kept is not None:
+        kept.begin(context.setup)
     layouts = [layout for layout, _ in _lay_out_pieces(context)]
     _report_late_notes(book, layouts)
     keys = context.piece_keys(layouts)
@@ -110,6 +116,76 @@ def print_pdf(book: Book, styles: Styles, profile: PrintProfile, created: str, c
             joined = join_pieces(pdfs)
         cache.put("books", book_key, joined)
     return joined, _pages([(layout, None) for layout in layouts], source)
+
+
+@dataclass
+class EditedPages:
+    """The pages an edit changed, laid out again from the page where it begins."""
+
+    pdf: bytes  # those pages alone
+    numbers: list[int]  # their numbers in the book, from 1
+    pages: int  # the book's pages after the edit
+
+
+def lay_out_edit(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
+                 kept: KeptLayouts, pages_before: int) -> EditedPages | None:
+    """The pages an edit of `book` changed, laid out again only from the page where the
+    edit begins to the page where the layout meets the old one again, in the piece of the
+    text `kept` holds (kept.py). `pages_before`: the book's pages before the edit. None
+    when that cannot tell them: the edit touches no piece, or more than one, or one that
+    is not kept; it changes the front matter (a title, a heading the contents lists); a
+    piece but the last changes length; the stylesheets, pictures or profile are new."""
+    context = _Context(book, styles, profile, created, cache, documents=True)
+    if kept.setup != context.setup:
+        return None
+    front, *body = print_pieces(book)
+    placeholders = {heading.id: PLACEHOLDER for heading in book.headings} | {"colophon": PLACEHOLDER}
+    if context.html_and_key(front, 1, placeholders)[0] != kept.front:
+        return None
+    htmls, old = [context.html_and_key(piece, 1)[0] for piece in body], list(kept.places)
+    changed = [index for index, html in enumerate(htmls) if index >= len(old) or html != old[index]]
+    if len(htmls) != len(old) or len(changed) != 1:
+        return None
+    html, before_html = htmls[changed[0]], old[changed[0]]
+    place, piece = kept.places[before_html], kept.piece(before_html)
+    if piece is None or (piece.place.first_page, piece.place.last) != (place.first_page, place.last):
+        return None
+    before = list(piece.document.pages)
+    from .pieces import lay_out_edited
+
+    kept.drop(before_html)  # the edit is made in it: whatever comes, it is not the old piece any more
+    with stage("lay out"):
+        edited = lay_out_edited(piece, html)
+    if edited is None:
+        return None
+    after = list(edited.document.pages)
+    if len(after) != len(before) and not place.last:
+        return None  # the pieces after it move: their folios change
+    kept.keep(edited)
+    kept.replace_place(before_html, html, Place(place.first_page, place.last, len(after)))
+    changed_pages = [index for index, page in enumerate(after)
+                     if index >= len(before) or page is not before[index]]
+    with stage("write PDF"):
+        pdf = edited.document.copy([after[index] for index in changed_pages]).write_pdf()
+    return EditedPages(pdf, [place.first_page + index for index in changed_pages],
+                       pages_before + len(after) - len(before))
+
+
+def keep_layouts(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
+                 kept: KeptLayouts, stop: Callable[[], bool]) -> None:
+    """Lay out and keep the pieces of the text the last build placed but did not lay out
+    itself (it found them remembered), until `stop()` says to."""
+    context = _Context(book, styles, profile, created, cache, documents=True)
+    if kept.setup != context.setup:
+        return
+    from .pieces import Placement
+
+    for html in kept.missing():
+        if stop():
+            return
+        place = kept.places[html]
+        with stage("lay out"):
+            kept.lay_out(context.print_styles, html, Placement(place.first_page, place.last))
 
 
 def piece_pdfs(book: Book, styles: Styles, profile: PrintProfile, created: str,
@@ -206,7 +282,7 @@ def _page_numbers(pieces: list[tuple[PieceLayout, object]], pages_before: int) -
 class _Context:
     def __init__(self, book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
                  documents: bool, jobs: int = 1, copies: dict[Path, Path] | None = None,
-                 writes_pdfs: bool = False):
+                 writes_pdfs: bool = False, kept: KeptLayouts | None = None):
         self.book, self.styles, self.created, self.cache = book, styles, created, cache
         self.documents = documents  # False: only where the pages begin is needed
         self.writes_pdfs = writes_pdfs  # for print_pdf, which joins the pieces' PDFs
@@ -218,6 +294,12 @@ class _Context:
         self.copies = for_print(book, profile, cache) if copies is None else copies
         self.laid_out_by_workers: dict[str, bytes] = {}  # key -> PieceLayout, for a build without a cache
         self._print_styles = None
+        self.kept = kept
+
+    @property
+    def setup(self) -> str:
+        """What every piece is laid out with: the stylesheets, the pictures, the profile."""
+        return cache_key(*self.stylesheets, self.pictures, repr(self.profile))
 
     @property
     def print_styles(self):
@@ -238,6 +320,16 @@ class _Context:
         corrections hold on any page of the same side; the last piece's blank pages
         depend on its number too."""
         html, key = self.html_and_key(piece, first_page, page_of, last)
+        laid_out = self._laid_out(html, key, first_page, page_of, last, document)
+        if self.kept is not None:
+            if page_of is None:  # a piece of the text, not the front matter
+                self.kept.place(html, Place(first_page, last, laid_out[0].pages))
+            elif set(page_of.values()) == {PLACEHOLDER}:
+                self.kept.front = html
+        return laid_out
+
+    def _laid_out(self, html: str, key: str, first_page: int, page_of: dict[str, str] | None,
+                  last: bool, document: bool) -> tuple[PieceLayout, object]:
         remembered = self.laid_out_by_workers.get(key) or self.cache.get("layout", key)
         if remembered is None:
             # Another build (`make -j2` runs the EPUB's beside the PDF's) may be laying
@@ -246,7 +338,7 @@ class _Context:
                 remembered = self.cache.get("layout", key)
                 if remembered is None:
                     final = PLACEHOLDER not in (page_of or {}).values()
-                    return self._lay_out_afresh(html, first_page, last, key, final)
+                    return self._lay_out_afresh(html, first_page, last, key, final, keep=page_of is None)
         if not (self.documents and document):
             return PieceLayout.from_json(remembered), None
         layout = PieceLayout.from_json(remembered)
@@ -347,14 +439,18 @@ class _Context:
         """What `_worker` needs to do this context's work in another process."""
         return self.book, self.styles, self.profile, self.created, self.copies
 
-    def _lay_out_afresh(self, html: str, first_page: int, last: bool, key: str, final: bool):
+    def _lay_out_afresh(self, html: str, first_page: int, last: bool, key: str, final: bool,
+                        keep: bool = False):
         """Lay the piece out and correct it. In a PDF build, once its page numbers are
         the book's (`final`), its last layout is written as its PDF at once, rather than
-        laid out again for it."""
+        laid out again for it. `keep`: a piece of the text, kept if the build keeps them."""
         from .pieces import Placement, lay_out_piece
 
         with stage("lay out"):
-            result = lay_out_piece(self.print_styles, html, Placement(first_page, last))
+            if keep and self.kept is not None:
+                result = self.kept.lay_out(self.print_styles, html, Placement(first_page, last))
+            else:
+                result = lay_out_piece(self.print_styles, html, Placement(first_page, last))
         timings.count("pieces laid out afresh")
         layout = _remember(result.html, result.document, result.late_notes)
         self.cache.put("layout", key, layout.to_json())

@@ -8,7 +8,8 @@ The stylesheets, fonts and pictures of an edition are loaded once
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -32,9 +33,11 @@ from .corrections import (
     settle_figures,
     stray_notes,
     tie_paragraph_ends,
+    tie_paragraph_ends_in,
     with_its_heading,
 )
-from .internals import paginate
+from .edits import Twins
+from .internals import Pagination, paginate
 from .profiles import PrintProfile
 
 MAX_LAYOUTS = 10
@@ -100,23 +103,102 @@ def lay_out_piece(styles: PrintStyles, html_text: str, place: Placement = Placem
                   corrected: bool = False) -> LaidOutPiece:
     """One piece of the book paginated. `corrected`: the HTML is one this function
     returned before, which needs no more corrections."""
-    css = styles.css
+    css = _stylesheets(styles, place)
     late_notes: list[tuple[int, int]] = []
-    if place.first_page > 1:
-        css = css + [styles.stylesheet(f"@page :first {{ counter-reset: page {place.first_page} }}")]
     try:
         html = HTML(string=html_text, base_url=styles.base_url, url_fetcher=styles.fetcher)
         if corrected:
             document = html.render(stylesheets=css, font_config=styles.fonts,
                                    color_profiles=styles.colour_profiles, cache=styles.images)
         else:
-            document, late_notes = _lay_out(html, css, styles, place)
+            tie_paragraph_ends(html.etree_element)
+            corrected_layout = _lay_out(html, css, styles, place)
+            document, late_notes = corrected_layout.pagination.document, corrected_layout.late_notes
             html_text = ElementTree.tostring(html.etree_element, encoding="unicode", method="html")
     except ForbiddenResource as exc:
         raise _refused(exc, styles.book) from None
-    if not place.last:
-        document = document.copy(document.pages[:-1])
-    return LaidOutPiece(document, html_text, late_notes)
+    return LaidOutPiece(_placed(document, place), html_text, late_notes)
+
+
+def _stylesheets(styles: PrintStyles, place: Placement) -> list[CSS]:
+    if place.first_page > 1:
+        return styles.css + [styles.stylesheet(f"@page :first {{ counter-reset: page {place.first_page} }}")]
+    return styles.css
+
+
+def _placed(document, place: Placement):
+    """The piece's pages without the one that begins the next piece, if one does."""
+    return document if place.last else document.copy(document.pages[:-1])
+
+
+@dataclass
+class KeptPiece:
+    """A piece laid out and corrected in this process, kept (by the preview) to be laid
+    out again after an edit from the page where the edit begins (`lay_out_edited`)."""
+
+    source: str  # the HTML as rendered, before any correction
+    twins: Twins  # that HTML parsed, as it was, and its elements' twins in `html`
+    html: HTML  # the HTML laid out, the corrections in it: an edit is made in it
+    styles: PrintStyles  # what it was laid out with
+    css: list
+    place: Placement
+    layout: _Corrected
+
+    @property
+    def document(self):
+        return _placed(self.layout.pagination.document, self.place)
+
+
+def lay_out_kept(styles: PrintStyles, html_text: str, place: Placement = Placement()) -> KeptPiece:
+    """`lay_out_piece`, keeping what an edit needs to lay the piece out again from a page."""
+    css = _stylesheets(styles, place)
+    try:
+        html = HTML(string=html_text, base_url=styles.base_url, url_fetcher=styles.fetcher)
+        twins = Twins(copy.deepcopy(html.etree_element), html.etree_element)
+        tie_paragraph_ends(html.etree_element)
+        layout = _lay_out(html, css, styles, place)
+    except ForbiddenResource as exc:
+        raise _refused(exc, styles.book) from None
+    return KeptPiece(html_text, twins, html, styles, css, place, layout)
+
+
+def lay_out_edited(kept: KeptPiece, html_text: str) -> KeptPiece | None:
+    """The kept piece after an edit that rendered it as `html_text`: laid out again only
+    from the page where the edit begins to the page where the layout meets the old one
+    again, then corrected the same way. The kept piece is used up. None when the edit
+    cannot be made in the old layout (it reaches the document's root, or the blank pages
+    added for a booklet no longer fit): lay the piece out afresh then."""
+    styles = kept.styles
+    try:
+        edited = HTML(string=html_text, base_url=styles.base_url, url_fetcher=styles.fetcher)
+        root, before = kept.html.etree_element, kept.layout.pagination
+        changes = Changes(root)
+        put_in = kept.twins.graft(edited.etree_element, root)
+        if put_in is None:
+            return None
+        in_main = {element for main in root.iter("main") for element in main.iter()}
+        for element in put_in:
+            if element in in_main:
+                tie_paragraph_ends_in(element)
+        start = changes.since(before.document, before.clean)
+        if start is None:
+            return replace(kept, source=html_text)
+        layout = _lay_out(kept.html, kept.css, styles, kept.place, _Corrected(before, [], kept.layout.padded),
+                          start)
+    except ForbiddenResource as exc:
+        raise _refused(exc, styles.book) from None
+    if kept.layout.padded and len(layout.pagination.document.pages) != len(before.document.pages):
+        return None
+    return KeptPiece(html_text, kept.twins, kept.html, styles, kept.css, kept.place, layout)
+
+
+@dataclass
+class _Corrected:
+    """A piece's layout once corrected."""
+
+    pagination: Pagination
+    late_notes: list[tuple[int, int]]  # as LaidOutPiece's
+    padded: bool = False  # whether blank pages were added for a booklet
 
 
 def _refused(exc: ForbiddenResource, book: Book) -> PamphleteerError:
@@ -124,12 +206,13 @@ def _refused(exc: ForbiddenResource, book: Book) -> PamphleteerError:
     return fail("LAYOUT-001", f"refused to read {exc.url}: {exc.reason}", book.source)
 
 
-def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles,
-             place: Placement) -> tuple[object, list[tuple[int, int]]]:
+def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles, place: Placement,
+             before: _Corrected | None = None, start: tuple = (0, None)) -> _Corrected:
+    """The piece laid out and corrected until it holds; with `before`, a layout of the
+    same HTML since changed, from the page `start` gives (changes.py) on."""
     root = html.etree_element
-    tie_paragraph_ends(root)
-    padded, settling_rounds, hyphen_rounds = False, 0, 0
-    pagination, start = None, (0, None)
+    padded, settling_rounds, hyphen_rounds = bool(before and before.padded), 0, 0
+    pagination = before.pagination if before else None
     for _ in range(MAX_LAYOUTS):
         # Laid out again from the page before the first correction (changes.py); the
         # pages before it, and those after the layout meets the old one again, are kept.
@@ -153,10 +236,10 @@ def _lay_out(html: HTML, css: list[CSS], styles: PrintStyles,
             blanks = (blanks_needed(place.first_page - 1 + len(document.pages), styles.profile)
                       if place.last else 0)
             if not blanks or padded:
-                return document, []
+                return _Corrected(pagination, [], padded)
             pad_before_back_page(root, parents, blanks)
             padded = True
         start = changes.since(document, pagination.clean)
         if start is None:
             break  # the corrections asked for changed nothing: laid out again, the same pages
-    return document, [(number, call_page) for number, call_page, _ in strays]
+    return _Corrected(pagination, [(number, call_page) for number, call_page, _ in strays], padded)

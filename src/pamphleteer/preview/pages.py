@@ -29,9 +29,11 @@ class PageBoxes:
 
 @dataclass
 class PrintedPages:
-    """The pages of one PDF: what each looks like (drawn once per size asked), and a digest."""
+    """The pages of a build: what each looks like (drawn once per size asked), and a
+    digest. Each page is drawn from a PDF: the built one, or one of the pages an edit
+    changed, laid out before the files are built (`with_edit`)."""
 
-    pdf: bytes
+    sources: list[tuple[bytes, int]] = field(default_factory=list)  # the PDF, and the page's index in it
     digests: list[str] = field(default_factory=list)
     boxes: list[PageBoxes] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # what each page says, for screen readers
@@ -40,16 +42,34 @@ class PrintedPages:
 
     @classmethod
     def of(cls, pdf: bytes) -> PrintedPages:
-        pages = cls(pdf)
+        pages = cls()
         document = pdfium.PdfDocument(pdf)
         try:
-            for page in document:
+            for index, page in enumerate(document):
                 bitmap = page.render(scale=DIGEST_SCALE).to_pil()
+                pages.sources.append((pdf, index))
                 pages.digests.append(hashlib.sha256(bitmap.tobytes()).hexdigest()[:16])
                 pages.boxes.append(_boxes(page))
                 pages.texts.append(" ".join(page.get_textpage().get_text_range().split()))
         finally:
             document.close()
+        return pages
+
+    def with_edit(self, pdf: bytes, numbers: list[int], count: int) -> PrintedPages | None:
+        """These pages, `count` of them now, with those numbered `numbers` (from 1) drawn
+        from `pdf`, which holds them in that order. None if a new page is missing."""
+        if any(number > len(self) for number in range(len(self) + 1, count + 1) if number not in numbers):
+            return None
+        edited, kept = PrintedPages.of(pdf), min(count, len(self))
+        pages = PrintedPages(self.sources[:kept], self.digests[:kept], self.boxes[:kept], self.texts[:kept])
+        columns = (pages.sources, pages.digests, pages.boxes, pages.texts)
+        new = (edited.sources, edited.digests, edited.boxes, edited.texts)
+        for place, number in enumerate(numbers):  # in order: a new page comes after the one before
+            for column, values in zip(columns, new, strict=True):
+                if number <= len(column):
+                    column[number - 1] = values[place]
+                elif number <= count:
+                    column.append(values[place])
         return pages
 
     def __len__(self) -> int:
@@ -61,9 +81,10 @@ class PrintedPages:
         key = (number, width)
         with self._lock:
             if key not in self._drawn:
-                document = pdfium.PdfDocument(self.pdf)
+                pdf, index = self.sources[number - 1]
+                document = pdfium.PdfDocument(pdf)
                 try:
-                    page = document[number - 1]
+                    page = document[index]
                     bitmap = page.render(scale=width / page.get_width()).to_pil()
                 finally:
                     document.close()

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..pipeline import FORMATS, build, choose_profile
+from ..pipeline import FORMATS, KeptLayouts, build, choose_profile, edited_pages, keep_layouts
 from ..problems import PamphleteerError, Problem, collect
+from ..support.progress import listened
 from ..support.styles import Styles
 from .pages import PrintedPages, changed_pages
 
@@ -41,6 +42,10 @@ class Shown:
                 "boxes": [boxes.to_json() for boxes in self.pages.boxes] if self.pages else []}
 
 
+class _Superseded(Exception):
+    """Saved again while a build ran: the build stops at its next step."""
+
+
 class Session:
     """Builds `manuscript` into `outdir` whenever `changed()` is called, one build at a time."""
 
@@ -49,6 +54,7 @@ class Session:
         self.manuscript, self.outdir = Path(manuscript).absolute(), Path(outdir).absolute()
         self.profile, self.styles, self.jobs = profile, styles, jobs
         self.shown = Shown()
+        self.kept = KeptLayouts()  # the pieces of the text laid out, to lay an edit out from its page
         self._condition = threading.Condition()
         self._saves = 1  # saves seen: the first build is owed one
         self._built = 0  # the saves the last finished build had seen
@@ -83,10 +89,14 @@ class Session:
             self._saves += 1
             self._condition.notify_all()
 
-    def wait_for(self, generation: int, timeout: float) -> bool:
-        """Whether `generation` builds are finished within `timeout` seconds (for tests)."""
+    def wait_for(self, generation: int, timeout: float, files: bool = False) -> bool:
+        """Whether `generation` page builds are finished within `timeout` seconds (with
+        `files`: and their files written; for tests)."""
+        def done() -> bool:
+            return (self.shown.files_generation if files else self.shown.generation) >= generation
+
         with self._condition:
-            return self._condition.wait_for(lambda: self.shown.generation >= generation, timeout)
+            return self._condition.wait_for(done, timeout)
 
     def _run(self) -> None:
         while True:
@@ -95,17 +105,70 @@ class Session:
                 if self._stopping:
                     return
                 saves = self._saves
-            result = self._build()
-            with self._condition:
-                self._built = saves
-                if self._saves > saves or self._stopping:
-                    continue  # saved again meanwhile: the last save wins, this one is not shown
-                self._show(*result)
-                listeners, data = list(self._listeners), self.shown.to_json()
-                self._condition.notify_all()
-            for listener in listeners:
-                listener("build", data)
-                listener("files", data)
+            self._build_for(saves)
+
+    def _build_for(self, saves: int) -> None:
+        """The pages of the edit first, when the pieces kept can tell them; then the build
+        that writes the files; then, while nothing is saved, the pieces not kept yet."""
+        def superseded() -> bool:
+            return self._stopping or self._saves > saves
+
+        quick = self._edited_pages() if self.shown.pages is not None and self.shown.ok else None
+        if quick is not None and not superseded():
+            self._publish("build", lambda: self._show_edit(quick))
+        try:
+            with listened(lambda step: self._check(superseded)):
+                result = self._build()
+        except _Superseded:
+            result = None
+        with self._condition:
+            self._built = saves
+        if result is None or superseded():
+            return  # saved again meanwhile: the last save wins, this build is not shown
+        events = self._publish_build(result, shown_edit=quick is not None)
+        for event, data in events:
+            self._tell(event, data)
+        if result[0]:
+            self._keep_layouts(superseded)
+
+    @staticmethod
+    def _check(superseded: Callable[[], bool]) -> None:
+        if superseded():
+            raise _Superseded
+
+    def _edited_pages(self):
+        """The pages the last save changed, from the pieces kept; None when they cannot tell."""
+        with collect():  # the build that follows tells the problems, once
+            try:
+                styles = Styles.for_manuscript(self.manuscript, self.styles)
+                edit = edited_pages(self.manuscript, self.outdir, styles, self.profile, self.kept,
+                                    len(self.shown.pages))
+            except PamphleteerError:
+                return None
+        if edit is None:
+            return None
+        return self.shown.pages.with_edit(edit.pdf, edit.numbers, edit.pages)
+
+    def _keep_layouts(self, superseded: Callable[[], bool]) -> None:
+        with collect():
+            try:
+                styles = Styles.for_manuscript(self.manuscript, self.styles)
+                keep_layouts(self.manuscript, self.outdir, styles, self.profile, self.kept, superseded)
+            except PamphleteerError:
+                pass  # a build says what is wrong
+
+    def _publish(self, event: str, change: Callable[[], None]) -> None:
+        with self._condition:
+            change()
+            data = self.shown.to_json()
+            self._condition.notify_all()
+        self._tell(event, data)
+
+    def _tell(self, event: str, data: dict) -> None:
+        with self._condition:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(event, data)
 
     def _build(self) -> tuple[bool, list[Problem], dict[str, tuple[str, bytes]], float]:
         """Whether the build succeeded, its problems, the PDF and EPUB it wrote (kind ->
@@ -114,7 +177,7 @@ class Session:
             try:
                 styles = Styles.for_manuscript(self.manuscript, self.styles)
                 result = build(self.manuscript, self.outdir, FORMATS, styles, self.profile,
-                               False, self.jobs)
+                               False, self.jobs, self.kept)
                 safe_zone = choose_profile(result.book, styles, self.profile).safe_zone
             except PamphleteerError as error:
                 return False, [*found.found, *error.problems], {}, 0.0
@@ -122,21 +185,36 @@ class Session:
                                              for kind, path in result.outputs.items()
                                              if kind in ("pdf", "epub")}, safe_zone
 
-    def _show(self, ok: bool, problems: list[Problem], files: dict[str, tuple[str, bytes]],
-              safe_zone: float) -> None:
+    def _show_edit(self, pages: PrintedPages) -> None:
         shown = self.shown
         shown.generation += 1
-        shown.ok = ok
-        shown.problems = [self._problem(problem) for problem in problems]
-        if not ok:
-            shown.changed = []
-            return
-        pages = PrintedPages.of(files["pdf"][1])
         shown.changed = changed_pages(shown.pages, pages)
-        shown.pages, shown.pdf, shown.epub = pages, files["pdf"][1], files["epub"][1]
-        shown.names = {kind: name for kind, (name, _) in files.items()}
-        shown.safe_zone = safe_zone
-        shown.files_generation = shown.generation
+        shown.pages = pages
+
+    def _publish_build(self, result, shown_edit: bool) -> list[tuple[str, dict]]:
+        """Show what a build made; the events to tell: a page build, unless the pages of
+        the edit shown already are those the build made, and the files, if it wrote them."""
+        ok, problems, files, safe_zone = result
+        with self._condition:
+            shown = self.shown
+            problems = [self._problem(problem) for problem in problems]
+            pages = PrintedPages.of(files["pdf"][1]) if ok else None
+            changed = changed_pages(shown.pages, pages) if ok else []
+            events = []
+            if not (shown_edit and ok and shown.ok and not changed and problems == shown.problems):
+                shown.generation += 1
+                shown.changed = changed
+                events.append("build")
+            shown.ok, shown.problems = ok, problems
+            if ok:
+                shown.pages, shown.pdf, shown.epub = pages, files["pdf"][1], files["epub"][1]
+                shown.names = {kind: name for kind, (name, _) in files.items()}
+                shown.safe_zone = safe_zone
+                shown.files_generation = shown.generation
+                events.append("files")
+            data = shown.to_json()
+            self._condition.notify_all()
+        return [(event, data) for event in events]
 
     def _problem(self, problem: Problem) -> dict:
         path = problem.path
