@@ -115,7 +115,7 @@ def print_pdf(book: Book, styles: Styles, profile: PrintProfile, cache: Cache,
 
 
 def edited_pages(manuscript: Path, outdir: Path, styles: Styles, profile: str | None,
-                 kept: KeptLayouts, pages_before: int) -> EditedPages | None:
+                 kept: KeptLayouts) -> EditedPages | None:
     """The print pages an edit of the manuscript changed, laid out only from the page
     where it begins, in the pieces a build kept (`build(kept=...)`); nothing written.
     None when the pieces kept cannot tell them (pdf/layout.py, `lay_out_edit`): a
@@ -125,7 +125,7 @@ def edited_pages(manuscript: Path, outdir: Path, styles: Styles, profile: str | 
     cache = build_cache(outdir)
     book = read_book(Path(manuscript), False, cache, styles)
     chosen = choose_profile(book, styles, profile)
-    return lay_out_edit(book, styles, chosen, _created(book), cache, kept, pages_before)
+    return lay_out_edit(book, styles, chosen, _created(book), cache, kept)
 
 
 def keep_layouts(manuscript: Path, outdir: Path, styles: Styles, profile: str | None,

@@ -27,13 +27,14 @@ if TYPE_CHECKING:  # pieces.py loads WeasyPrint: only when something is laid out
 KEPT_PIECES = 6
 
 
-@dataclass(frozen=True)
+@dataclass
 class Place:
     """Where a piece of the text is in the book."""
 
     first_page: int
     last: bool  # it holds the back matter
     pages: int
+    anchors: dict[str, int]  # id -> its page, counted from the piece's first: the contents cites them
 
 
 class KeptLayouts:

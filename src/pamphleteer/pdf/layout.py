@@ -86,7 +86,7 @@ def lay_out_book(book: Book, styles: Styles, profile: PrintProfile, created: str
     pieces = _lay_out_pieces(context)
     _report_late_notes(book, [layout for layout, _ in pieces])
     document = pieces[0][1].copy([page for _, piece in pieces for page in piece.pages])
-    return document, _pages(pieces, source)
+    return _dated(document, created), _pages(pieces, source)
 
 
 def print_pdf(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
@@ -123,52 +123,72 @@ class EditedPages:
     """The pages an edit changed, laid out again from the page where it begins."""
 
     pdf: bytes  # those pages alone
-    numbers: list[int]  # their numbers in the book, from 1
-    pages: int  # the book's pages after the edit
+    numbers: list[int]  # their numbers in the book, from 1 (an edit shown so never adds or drops one)
 
 
 def lay_out_edit(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
-                 kept: KeptLayouts, pages_before: int) -> EditedPages | None:
-    """The pages an edit of `book` changed, laid out again only from the page where the
-    edit begins to the page where the layout meets the old one again, in the piece of the
-    text `kept` holds (kept.py). `pages_before`: the book's pages before the edit. None
-    when that cannot tell them: the edit touches no piece, or more than one, or one that
-    is not kept; it changes the front matter (a title, a heading the contents lists); a
-    piece but the last changes length; the stylesheets, pictures or profile are new."""
-    context = _Context(book, styles, profile, created, cache, documents=True)
+                 kept: KeptLayouts) -> EditedPages | None:
+    """The pages an edit of `book` changed, where the last build kept its pieces (kept.py):
+    in a piece of the text kept, laid out again only from the page where the edit begins
+    to the page where the layout meets the old one again; in one not kept, laid out whole
+    (and remembered, for the build that follows). None when that cannot tell them: the
+    edit touches no piece of the text, or more than one; it changes the front matter (a
+    title, a heading the contents lists), or the page of anything the contents cites; it
+    changes the piece's length; the stylesheets, pictures or profile are new. The build
+    tells those."""
+    context = _Context(book, styles, profile, created, cache, documents=False, kept=kept)
+    edit = _edited_piece(context, kept)
+    if edit is None:
+        return None
+    piece, html, before_html = edit
+    place = kept.places[before_html]
+    kept_piece = kept.piece(before_html)
+    kept.drop(before_html)  # an edit is made in it: whatever comes, it is not the old piece any more
+    with stage("lay out"):
+        if kept_piece is not None and kept_piece.place == _placement(place):
+            before = list(kept_piece.document.pages)
+            from .pieces import lay_out_edited
+
+            edited = lay_out_edited(kept_piece, html)
+            if edited is not None:
+                kept.keep(edited)
+        else:
+            before = []
+            key = context.html_and_key(piece, place.first_page, None, place.last)[1]
+            context._lay_out_afresh(html, place.first_page, place.last, key, final=True, keep=True)
+            edited = kept.piece(html)
+    if edited is None:
+        return None
+    after = list(edited.document.pages)
+    if len(after) != place.pages or _anchors(edited.document) != place.anchors:
+        return None  # the contents' page numbers change, or the folios of the pieces after it
+    kept.replace_place(before_html, html, Place(place.first_page, place.last, len(after), place.anchors))
+    changed = [index for index, page in enumerate(after) if index >= len(before) or page is not before[index]]
+    with stage("write PDF"):
+        pdf = edited.document.copy([after[index] for index in changed]).write_pdf()
+    return EditedPages(pdf, [place.first_page + index for index in changed])
+
+
+def _edited_piece(context: _Context, kept: KeptLayouts) -> tuple[PrintPiece, str, str] | None:
+    """The one piece of the text an edit changed: the piece, its HTML, and its HTML before;
+    None if the setup, the front matter, or more or less than one piece changed."""
     if kept.setup != context.setup:
         return None
-    front, *body = print_pieces(book)
-    placeholders = {heading.id: PLACEHOLDER for heading in book.headings} | {"colophon": PLACEHOLDER}
+    front, *body = print_pieces(context.book)
+    placeholders = {heading.id: PLACEHOLDER for heading in context.book.headings} | {"colophon": PLACEHOLDER}
     if context.html_and_key(front, 1, placeholders)[0] != kept.front:
         return None
     htmls, old = [context.html_and_key(piece, 1)[0] for piece in body], list(kept.places)
     changed = [index for index, html in enumerate(htmls) if index >= len(old) or html != old[index]]
     if len(htmls) != len(old) or len(changed) != 1:
         return None
-    html, before_html = htmls[changed[0]], old[changed[0]]
-    place, piece = kept.places[before_html], kept.piece(before_html)
-    if piece is None or (piece.place.first_page, piece.place.last) != (place.first_page, place.last):
-        return None
-    before = list(piece.document.pages)
-    from .pieces import lay_out_edited
+    return body[changed[0]], htmls[changed[0]], old[changed[0]]
 
-    kept.drop(before_html)  # the edit is made in it: whatever comes, it is not the old piece any more
-    with stage("lay out"):
-        edited = lay_out_edited(piece, html)
-    if edited is None:
-        return None
-    after = list(edited.document.pages)
-    if len(after) != len(before) and not place.last:
-        return None  # the pieces after it move: their folios change
-    kept.keep(edited)
-    kept.replace_place(before_html, html, Place(place.first_page, place.last, len(after)))
-    changed_pages = [index for index, page in enumerate(after)
-                     if index >= len(before) or page is not before[index]]
-    with stage("write PDF"):
-        pdf = edited.document.copy([after[index] for index in changed_pages]).write_pdf()
-    return EditedPages(pdf, [place.first_page + index for index in changed_pages],
-                       pages_before + len(after) - len(before))
+
+def _placement(place: Place):
+    from .pieces import Placement
+
+    return Placement(place.first_page, place.last)
 
 
 def keep_layouts(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
@@ -178,14 +198,11 @@ def keep_layouts(book: Book, styles: Styles, profile: PrintProfile, created: str
     context = _Context(book, styles, profile, created, cache, documents=True)
     if kept.setup != context.setup:
         return
-    from .pieces import Placement
-
     for html in kept.missing():
         if stop():
             return
-        place = kept.places[html]
         with stage("lay out"):
-            kept.lay_out(context.print_styles, html, Placement(place.first_page, place.last))
+            kept.lay_out(context.print_styles, html, _placement(kept.places[html]))
 
 
 def piece_pdfs(book: Book, styles: Styles, profile: PrintProfile, created: str,
@@ -323,9 +340,9 @@ class _Context:
         laid_out = self._laid_out(html, key, first_page, page_of, last, document)
         if self.kept is not None:
             if page_of is None:  # a piece of the text, not the front matter
-                self.kept.place(html, Place(first_page, last, laid_out[0].pages))
-            elif set(page_of.values()) == {PLACEHOLDER}:
-                self.kept.front = html
+                self.kept.place(html, Place(first_page, last, laid_out[0].pages, laid_out[0].anchors))
+            elif set(page_of.values()) == {PLACEHOLDER} and not piece.tight_contents:
+                self.kept.front = html  # what an edit that changes the contents changes
         return laid_out
 
     def _laid_out(self, html: str, key: str, first_page: int, page_of: dict[str, str] | None,
@@ -358,8 +375,9 @@ class _Context:
         """The piece's HTML, and the key its layout is remembered by. A link to another
         piece is written in the form the join resolves (piecepdf.ACROSS) from the start:
         it lays out the same, and the layout's last pages can be written as they are."""
-        html = link_across_pieces(render_print(self.book, self.styles, self.created, piece, page_of,
-                                               self.copies))
+        # Without the time the book was made (`_dated` puts it in the PDF): a manuscript with
+        # no date is made at its last save, which must not change every piece's layout.
+        html = link_across_pieces(render_print(self.book, self.styles, None, piece, page_of, self.copies))
         return html, cache_key(RECIPE, html, *self.stylesheets, self.pictures, str(first_page % 2),
                                str(last), str(first_page) if last else "")
 
@@ -432,7 +450,7 @@ class _Context:
         with stage("lay out"):
             laid_out = lay_out_piece(self.print_styles, html, Placement(first_page, last), corrected=True)
         with stage("write PDF"):
-            return piece_pdf(self.book, laid_out.document, self.profile, first_page)
+            return piece_pdf(self.book, _dated(laid_out.document, self.created), self.profile, first_page)
 
     @property
     def worker_setup(self) -> tuple:
@@ -460,8 +478,9 @@ class _Context:
                 from .piecepdf import piece_pdf
 
                 with stage("write PDF"):
-                    self.cache.put("pages", pdf_key, piece_pdf(self.book, result.document, self.profile,
-                                                               first_page))
+                    dated = _dated(result.document, self.created)
+                    pdf = piece_pdf(self.book, dated, self.profile, first_page)
+                    self.cache.put("pages", pdf_key, pdf)
                 timings.count("piece PDFs written")
         if not self.documents:
             return layout, None
@@ -490,6 +509,12 @@ def _worker(book: Book, styles: Styles, profile: PrintProfile, created: str,
     return work
 
 
+def _dated(document, created: str):
+    """The document, saying in its metadata when the book was made."""
+    document.metadata.created = document.metadata.modified = created
+    return document
+
+
 def _places(layouts: list[PieceLayout]) -> list[tuple[int, bool]]:
     """(first page, whether it is the last) of each piece, in the book."""
     places, first_page = [], 1
@@ -505,8 +530,13 @@ def _worth_workers(htmls: list[str]) -> bool:
 
 def _remember(html: str, document, late_notes: list[tuple[int, int]]) -> PieceLayout:
     firsts, totals = page_firsts(document)
+    return PieceLayout(html, firsts, totals, _anchors(document), late_notes)
+
+
+def _anchors(document) -> dict[str, int]:
+    """The page each id of a piece is on, counted from its first."""
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             anchors.setdefault(anchor, number)
-    return PieceLayout(html, firsts, totals, anchors, late_notes)
+    return anchors

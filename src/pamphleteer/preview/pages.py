@@ -55,21 +55,16 @@ class PrintedPages:
             document.close()
         return pages
 
-    def with_edit(self, pdf: bytes, numbers: list[int], count: int) -> PrintedPages | None:
-        """These pages, `count` of them now, with those numbered `numbers` (from 1) drawn
-        from `pdf`, which holds them in that order. None if a new page is missing."""
-        if any(number > len(self) for number in range(len(self) + 1, count + 1) if number not in numbers):
-            return None
-        edited, kept = PrintedPages.of(pdf), min(count, len(self))
-        pages = PrintedPages(self.sources[:kept], self.digests[:kept], self.boxes[:kept], self.texts[:kept])
-        columns = (pages.sources, pages.digests, pages.boxes, pages.texts)
-        new = (edited.sources, edited.digests, edited.boxes, edited.texts)
-        for place, number in enumerate(numbers):  # in order: a new page comes after the one before
-            for column, values in zip(columns, new, strict=True):
-                if number <= len(column):
-                    column[number - 1] = values[place]
-                elif number <= count:
-                    column.append(values[place])
+    def with_edit(self, pdf: bytes, numbers: list[int]) -> PrintedPages:
+        """These pages, with those numbered `numbers` (from 1) drawn from `pdf`, which holds
+        them in that order."""
+        edited = PrintedPages.of(pdf)
+        pages = PrintedPages(list(self.sources), list(self.digests), list(self.boxes), list(self.texts))
+        for place, number in enumerate(numbers):
+            pages.sources[number - 1] = edited.sources[place]
+            pages.digests[number - 1] = edited.digests[place]
+            pages.boxes[number - 1] = edited.boxes[place]
+            pages.texts[number - 1] = edited.texts[place]
         return pages
 
     def __len__(self) -> int:

@@ -141,13 +141,12 @@ class Session:
         with collect():  # the build that follows tells the problems, once
             try:
                 styles = Styles.for_manuscript(self.manuscript, self.styles)
-                edit = edited_pages(self.manuscript, self.outdir, styles, self.profile, self.kept,
-                                    len(self.shown.pages))
+                edit = edited_pages(self.manuscript, self.outdir, styles, self.profile, self.kept)
             except PamphleteerError:
                 return None
         if edit is None:
             return None
-        return self.shown.pages.with_edit(edit.pdf, edit.numbers, edit.pages)
+        return self.shown.pages.with_edit(edit.pdf, edit.numbers)
 
     def _keep_layouts(self, superseded: Callable[[], bool]) -> None:
         with collect():

@@ -8,7 +8,9 @@ top-level sections. Every problem found is collected and reported together.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
 import re
 from pathlib import Path
 
@@ -103,8 +105,12 @@ class _Source:
     """The Markdown body, kept to point messages at manuscript lines."""
 
     def __init__(self, body: str, offset: int):
+        self.text = body
         self.lines = body.split("\n")
         self.offset = offset
+        # where each line begins in the text: a needle is found in the whole text at
+        # once, then its line looked up (a book with a hundred figures looks a hundred times)
+        self.starts = [0, *itertools.accumulate(len(line) + 1 for line in self.lines)]
 
     def line_of(self, needle: str) -> int | None:
         return self.where(needle)[0]
@@ -113,15 +119,16 @@ class _Source:
         """Line and column of `needle`; the column of `starting` before it if given
         (the `![` that opens an image whose `](path` we looked for). `skip`: pass over
         that many before it (the same picture placed again)."""
-        for number, line in enumerate(self.lines, start=1):
-            index = line.find(needle)
-            while index >= 0 and skip:
-                skip -= 1
-                index = line.find(needle, index + 1)
-            if index >= 0:
-                start = line.rfind(starting, 0, index + 1) if starting else index
-                return number + self.offset, (start if start >= 0 else index) + 1
-        return None, None
+        index = self.text.find(needle)
+        while index >= 0 and skip:
+            skip -= 1
+            index = self.text.find(needle, index + 1)
+        if index < 0:
+            return None, None
+        line = bisect.bisect_right(self.starts, index) - 1
+        at = index - self.starts[line]
+        start = self.lines[line].rfind(starting, 0, at + 1) if starting else at
+        return line + 1 + self.offset, (start if start >= 0 else at) + 1
 
 
 def _read_text(path: Path) -> str:

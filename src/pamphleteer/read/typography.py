@@ -90,6 +90,7 @@ def smarty() -> markdown.Markdown:
                              output_format="xhtml")
 
 
+@functools.lru_cache(maxsize=4096)  # a preview reads the same captions at every save
 def convert_short(text: str, conv: Conventions = ENGLISH) -> str:
     """A short text (a title, a caption) through Markdown with the language's quotes."""
     converted = smarty().reset().convert(without_markers(text))
