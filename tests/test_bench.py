@@ -78,6 +78,17 @@ def test_the_large_manuscript_reads_as_a_book_without_a_warning(large):
     assert book.has_chapters and len(book.notes) == plan.notes and len(book.figures) == plan.figures
 
 
+def test_the_large_manuscript_reads_a_chapter_at_a_time_as_it_reads_whole(large, monkeypatch):
+    """Its notes are defined in their chapters: Markdown converts each chapter by itself
+    (read/manuscript.py, `chapters`), and the book is the one the whole text gives."""
+    from pamphleteer.read import manuscript
+
+    assert len(manuscript.chapters(large.read_text(encoding="utf-8").split("\n---\n", 1)[1])) == 40
+    in_chapters = read_book(large)
+    monkeypatch.setattr(manuscript, "chapters", lambda body: [body])
+    assert read_book(large) == in_chapters
+
+
 def test_twice_the_scale_is_twice_the_book(small_pictures, tmp_path):
     double = generate(tmp_path, 2).read_text(encoding="utf-8")
     assert len(re.findall(r"^# ", double, re.M)) == 80
@@ -144,9 +155,12 @@ def test_each_budget_of_issue_15_is_a_line_of_the_report_with_its_verdict():
 
 def test_the_preview_budgets_of_issue_16_are_lines_of_the_report():
     import run
-    results = {"small": {run.PREVIEW_CASE: run.Run(0.8, 100 * run.MIB)},
+    results = {"small": {run.PREVIEW_CASE: run.Run(0.8, 100 * run.MIB),
+                         run.PREVIEW_FILES: run.Run(4.5, 100 * run.MIB)},
                "large": {run.PREVIEW_CASE: run.Run(2.5, 300 * run.MIB)}}
     report = run.report(results, {}, 5)
-    assert "| small: one-word edit -> its new pages ≤ 1 s | 0.80 s | yes |" in report
-    assert "| large: one-word edit -> its new pages ≤ 2 s | 2.50 s | **no** |" in report
+    assert "| small: one-word edit -> its new pages ≤ 1 s (median) | 0.80 s | yes |" in report
+    assert "| large: one-word edit -> its new pages ≤ 2 s (median) | 2.50 s | **no** |" in report
+    assert "| small: one-word edit -> PDF and EPUB written | 4.50 |" in report
+    assert "large: one-word edit -> PDF" not in report  # not measured: no line
     assert "issue 15" not in report  # nothing of the engine measured: no empty table

@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from pamphleteer.model import Figure, NoteRef
-from pamphleteer.problems import PamphleteerError
+from pamphleteer.problems import PamphleteerError, collect
 from pamphleteer.read import manuscript as reader
 from pamphleteer.read.manuscript import read_book
 from pamphleteer.support.cache import Cache
@@ -292,3 +292,43 @@ def test_warnings_are_reported_in_line_order(tmp_path, heard):
     book_of(tmp_path, body, front="title: T\nautor: Me")
     lines = [problem.line for problem in heard.found]
     assert lines == [3, 5, 9, 15]  # the key, the picture, the heading, the note
+
+
+# --- a chapter at a time ------------------------------------------------------
+
+CHAPTERS = ("# One\n\nA call.[^a] Another.[^b]\n\n[^a]: Note a.\n[^b]: Note b.\n\n"
+            "# Two\n\n- a list\n- of two\n\nA call again.[^c]\n\n[^c]: Note c, \"quoted\".\n")
+
+
+@pytest.mark.parametrize(("body", "parts"), [
+    (CHAPTERS, 2),
+    ("No chapters at all.[^a]\n\n[^a]: A note.\n", 1),
+    (CHAPTERS.replace("[^c]: Note c", "[^a]: Note a again.\n[^c]: Note c"), 1),  # defined twice
+    (CHAPTERS + "\nA call back to a note of chapter one.[^a]\n", 1),  # called in another chapter
+    (CHAPTERS.replace("A call again.", "[A link][ref] again.") + "\n[ref]: https://example.org\n", 1),
+    (CHAPTERS.replace("- a list", "<div>\n\n# Not a chapter\n\n</div>\n\n- a list"), 1),  # raw HTML
+])
+def test_markdown_is_converted_a_chapter_at_a_time_only_where_that_gives_the_same_book(
+        tmp_path, monkeypatch, body, parts):
+    assert len(reader.chapters(body)) == parts
+    path = write_manuscript(tmp_path, body)
+
+    def outcome():
+        with collect() as found:
+            try:
+                return read_book(path), [str(problem) for problem in found.found]
+            except PamphleteerError as error:
+                return None, [str(problem) for problem in error.problems]
+
+    in_parts = outcome()
+    monkeypatch.setattr(reader, "chapters", lambda text: [text])
+    assert outcome() == in_parts
+
+
+def test_an_edit_converts_only_its_chapter_again(tmp_path):
+    path = write_manuscript(tmp_path / "book", CHAPTERS)
+    cache = Cache(tmp_path / "cache")
+    read_book(path, cache=cache)
+    write_manuscript(tmp_path / "book", CHAPTERS.replace("A call again", "A call once more"))
+    read_book(path, cache=cache)
+    assert len(list((tmp_path / "cache" / "markdown").iterdir())) == 3  # two chapters, one edited

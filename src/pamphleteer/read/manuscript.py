@@ -64,10 +64,7 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None,
         _in_line_order(diag).raise_if_errors()  # Markdown would take minutes, or for ever
     # The HTML keeps smarty's quote markers: the language's quotes go in below, so the
     # entry serves any language (the configuration names the markers).
-    markup_key = cache_key("markdown", markdown.__version__, repr(EXTENSIONS), repr(SMARTY_CONFIG),
-                           READING_RULES, body)
-    remembered = cache.get("markdown", markup_key)
-    markup = remembered.decode("utf-8") if remembered is not None else _to_html(body)
+    markup, converted = _markup(body, cache)
     sanitize.check_well_formed(markup, source.line_of, diag)
     root = html.fragment_fromstring(markup, create_parent="div")
     tables.mark_columns(root)  # before the sanitizer drops the cells' styles
@@ -88,8 +85,8 @@ def read_book(path: Path, strict: bool = False, cache: Cache | None = None,
     report_all(diag.warnings)
     if strict and diag.warnings:
         raise StrictFailure(len(diag.warnings))
-    if remembered is None:  # only now: a manuscript that fails leaves no trace in the build folder
-        cache.put("markdown", markup_key, markup.encode("utf-8"))
+    for key, part in converted.items():  # only now: a manuscript that fails leaves no trace
+        cache.put("markdown", key, part.encode("utf-8"))
     assert metadata is not None  # a missing title is an error, raised above
     return Book(source=path.resolve(), metadata=metadata, sections=sections, has_chapters=has_chapters)
 
@@ -177,6 +174,52 @@ def _readable(body: str, body_start: int, diag: Diagnostics) -> bool:
     for line, code, message in reading.warnings:
         diag.warning(code, message, line=line)
     return limits.check(lines, body_start + 1, (reading.depth, reading.deepest), diag)
+
+
+def _markup(body: str, cache: Cache) -> tuple[str, dict[str, str]]:
+    """The body as HTML, a chapter at a time (`chapters`), each remembered by its text:
+    an edit converts only its chapter again. Also the parts converted now, by their keys,
+    to remember once the book is read."""
+    parts, converted = [], {}
+    for text in chapters(body):
+        key = cache_key("markdown", markdown.__version__, repr(EXTENSIONS), repr(SMARTY_CONFIG),
+                        READING_RULES, text)
+        remembered = cache.get("markdown", key)
+        parts.append(remembered.decode("utf-8") if remembered is not None else _to_html(text))
+        if remembered is None:
+            converted[key] = parts[-1]
+    return "\n".join(parts), converted
+
+
+CHAPTER = re.compile(r"^# ", re.MULTILINE)
+NOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:", re.MULTILINE)
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:", re.MULTILINE)  # a reference link's, or a note's
+RAW_BLOCK = re.compile(r"^ {0,3}<", re.MULTILINE)
+
+
+def chapters(body: str) -> list[str]:
+    """The body cut before each `# ` heading, when each part gives, by itself, the HTML
+    the whole would give there: every note called in the part is defined in it, and the
+    body has no reference links and no raw HTML blocks (Python-Markdown resolves and
+    stashes those across the whole text). Otherwise the whole body, as one part."""
+    starts = [0, *(match.start() for match in CHAPTER.finditer(body) if match.start() > 0)]
+    parts = [body[start:end] for start, end in zip(starts, [*starts[1:], len(body)], strict=True)]
+    parts = [part for part in parts if part.strip()]
+    if len(parts) < 2 or RAW_BLOCK.search(body):
+        return [body]
+    defined: dict[str, int] = {}
+    for index, part in enumerate(parts):
+        labels = NOTE_DEFINITION.findall(part)
+        if len(LINK_DEFINITION.findall(part)) != len(labels):
+            return [body]  # a reference link's definition
+        for label in labels:
+            if defined.setdefault(label, index) != index:
+                return [body]  # defined twice: the whole text shows which one Markdown keeps
+    for index, part in enumerate(parts):
+        if any(defined.get(label, index) != index for label in NOTE_CALL.findall(part)):
+            return [body]
+    return parts
 
 
 def _to_html(body: str) -> str:
