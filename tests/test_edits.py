@@ -163,3 +163,22 @@ def test_a_piece_not_kept_is_laid_out_whole_and_remembered_for_the_build(tmp_pat
     with collect():
         build(manuscript, folder / "out", ("pdf",))
     assert "pieces laid out afresh" not in timings.counts()  # the edit's layout, remembered
+
+
+def test_the_pieces_kept_are_the_last_laid_out_and_keeping_more_never_pushes_one_out():
+    from types import SimpleNamespace
+
+    from pamphleteer.pdf.kept import KeptLayouts, Place
+
+    kept = KeptLayouts(limit=2)
+    kept.begin("setup")
+    for html in ("one", "two", "three"):
+        kept.place(html, Place(1, False, 1, {}))
+    kept.keep(SimpleNamespace(source="one"))
+    assert kept.missing() == ["two"]  # room for one more, in book order
+    kept.keep(SimpleNamespace(source="two"))
+    assert kept.missing() == []
+    kept.keep(SimpleNamespace(source="three"))  # an edit's piece: the oldest goes
+    assert [kept.piece(html) is not None for html in ("one", "two", "three")] == [False, True, True]
+    kept.begin("other setup")  # new styles: nothing kept is any good
+    assert kept.piece("three") is None

@@ -68,8 +68,9 @@ class KeptLayouts:
     def keep(self, kept: KeptPiece) -> None:
         self._pieces[kept.source] = kept
         self._pieces.move_to_end(kept.source)
-        while len(self._pieces) > self.limit:
-            self._pieces.popitem(last=False)
+        while len(self._pieces) > self.limit:  # a piece no longer in the book goes first, then the oldest
+            gone = next((html for html in self._pieces if html not in self.places), None)
+            self._pieces.pop(gone if gone is not None else next(iter(self._pieces)))
 
     def drop(self, html: str) -> None:
         self._pieces.pop(html, None)
@@ -83,5 +84,7 @@ class KeptLayouts:
         return self._pieces.get(html)
 
     def missing(self) -> list[str]:
-        """The pieces of the text placed in the last build but not kept, in book order."""
-        return [html for html in self.places if html not in self._pieces][:self.limit]
+        """The pieces of the text placed in the last build but not kept, in book order, as
+        many as there is room for: keeping them never pushes out a piece kept already."""
+        room = max(0, self.limit - sum(1 for html in self._pieces if html in self.places))
+        return [html for html in self.places if html not in self._pieces][:room]
