@@ -180,5 +180,7 @@ def test_the_pieces_kept_are_the_last_laid_out_and_keeping_more_never_pushes_one
     assert kept.missing() == []
     kept.keep(SimpleNamespace(source="three"))  # an edit's piece: the oldest goes
     assert [kept.piece(html) is not None for html in ("one", "two", "three")] == [False, True, True]
+    kept.keep(SimpleNamespace(source="three, edited"))  # not placed yet, but just laid out: it stays
+    assert [kept.piece(html) is not None for html in ("two", "three", "three, edited")] == [False, True, True]
     kept.begin("other setup")  # new styles: nothing kept is any good
     assert kept.piece("three") is None

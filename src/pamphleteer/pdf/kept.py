@@ -69,8 +69,8 @@ class KeptLayouts:
         self._pieces[kept.source] = kept
         self._pieces.move_to_end(kept.source)
         while len(self._pieces) > self.limit:  # a piece no longer in the book goes first, then the oldest
-            gone = next((html for html in self._pieces if html not in self.places), None)
-            self._pieces.pop(gone if gone is not None else next(iter(self._pieces)))
+            others = [html for html in self._pieces if html != kept.source]
+            self._pieces.pop(next((html for html in others if html not in self.places), others[0]))
 
     def drop(self, html: str) -> None:
         self._pieces.pop(html, None)
