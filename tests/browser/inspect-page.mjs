@@ -25,6 +25,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -186,15 +187,12 @@ function collectLinks() {
   return { links, broken };
 }
 
-async function inspect(pagePath, outdir) {
-  const { puppeteer, axeSource } = loadTools();
+async function launch() {
+  const { puppeteer } = loadTools();
   const executablePath = findChromium();
-  const url = pathToFileURL(resolve(pagePath)).href;
-  mkdirSync(outdir, { recursive: true });
-
   const profile = mkdtempSync(join(tmpdir(), "inspect-page-"));
   process.on("exit", () => rmSync(profile, { recursive: true, force: true, maxRetries: 3 }));
-  const browser = await puppeteer.launch({
+  return puppeteer.launch({
     executablePath,
     headless: true,
     userDataDir: profile,
@@ -208,6 +206,23 @@ async function inspect(pagePath, outdir) {
       "--disable-sync",
     ],
   });
+}
+
+async function inspect(pagePath, outdir) {
+  const browser = await launch();
+  try {
+    return await inspectIn(browser, pagePath, outdir);
+  } finally {
+    await browser.close().catch(() => {});
+  }
+}
+
+// One page inspected in a browser already running: its own pages, closed after.
+async function inspectIn(browser, pagePath, outdir) {
+  const { axeSource } = loadTools();
+  const url = pathToFileURL(resolve(pagePath)).href;
+  mkdirSync(outdir, { recursive: true });
+  const opened = [];
   try {
     const requests = { asked: [], failed: [] };
     const horizontalScroll = {};
@@ -215,6 +230,7 @@ async function inspect(pagePath, outdir) {
     let desktop;
     for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       const page = await openPage(browser, url, viewport, requests);
+      opened.push(page);
       horizontalScroll[name] = await page.evaluate(
         () => document.documentElement.scrollWidth > document.documentElement.clientWidth);
       const shot = resolve(outdir, `${name}.png`);
@@ -249,11 +265,31 @@ async function inspect(pagePath, outdir) {
       screenshots,
     };
   } finally {
-    await browser.close().catch(() => {});
+    for (const page of opened) await page.close().catch(() => {});
   }
 }
 
+// `--serve`: one browser for many pages (the tests keep one per process, as they keep Ace
+// and EPUBCheck). Each line in is a JSON [PAGE, OUTDIR]; each line out its report, or
+// {"error": ...}.
+async function serve() {
+  const browser = await launch();
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    let answer;
+    try {
+      const [pagePath, outdir] = JSON.parse(line);
+      answer = await inspectIn(browser, pagePath, outdir);
+    } catch (error) {
+      answer = { error: error.stack || String(error) };
+    }
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+  }
+  await browser.close().catch(() => {});
+}
+
 async function main(argv) {
+  if (argv.length === 1 && argv[0] === "--serve") return serve();
   if (argv.length !== 2) throw new Usage("usage: node tests/browser/inspect-page.mjs PAGE.html OUTDIR");
   const [pagePath, outdir] = argv;
   try {
