@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from xml.etree import ElementTree
 
 if TYPE_CHECKING:  # pieces.py loads WeasyPrint: only when something is laid out
     from .pieces import KeptPiece, LaidOutPiece, Placement, PrintStyles
@@ -58,12 +57,11 @@ class KeptLayouts:
 
     def lay_out(self, styles: PrintStyles, html: str, place: Placement) -> LaidOutPiece:
         """`pieces.lay_out_piece`, the piece kept."""
-        from .pieces import LaidOutPiece, lay_out_kept
+        from .pieces import lay_out_kept
 
         kept = lay_out_kept(styles, html, place)
         self.keep(kept)
-        text = ElementTree.tostring(kept.html.etree_element, encoding="unicode", method="html")
-        return LaidOutPiece(kept.document, text, list(kept.layout.late_notes))
+        return kept.laid_out()
 
     def keep(self, kept: KeptPiece) -> None:
         self._pieces[kept.source] = kept

@@ -140,7 +140,7 @@ def lay_out_edit(book: Book, styles: Styles, profile: PrintProfile, created: str
     edit = _edited_piece(context, kept)
     if edit is None:
         return None
-    piece, html, before_html = edit
+    html, before_html = edit
     place = kept.places[before_html]
     kept_piece = kept.piece(before_html)
     kept.drop(before_html)  # an edit is made in it: whatever comes, it is not the old piece any more
@@ -150,18 +150,18 @@ def lay_out_edit(book: Book, styles: Styles, profile: PrintProfile, created: str
             from .pieces import lay_out_edited
 
             edited = lay_out_edited(kept_piece, html)
-            if edited is not None:
-                kept.keep(edited)
         else:
             before = []
-            key = context.html_and_key(piece, place.first_page, None, place.last)[1]
+            key = context.layout_key(html, place.first_page, place.last)
             context._lay_out_afresh(html, place.first_page, place.last, key, final=True, keep=True)
             edited = kept.piece(html)
     if edited is None:
         return None
     after = list(edited.document.pages)
     if len(after) != place.pages or _anchors(edited.document) != place.anchors:
+        kept.drop(html)
         return None  # the contents' page numbers change, or the folios of the pieces after it
+    kept.keep(edited)
     kept.replace_place(before_html, html, Place(place.first_page, place.last, len(after), place.anchors))
     changed = [index for index, page in enumerate(after) if index >= len(before) or page is not before[index]]
     with stage("write PDF"):
@@ -169,8 +169,8 @@ def lay_out_edit(book: Book, styles: Styles, profile: PrintProfile, created: str
     return EditedPages(pdf, [place.first_page + index for index in changed])
 
 
-def _edited_piece(context: _Context, kept: KeptLayouts) -> tuple[PrintPiece, str, str] | None:
-    """The one piece of the text an edit changed: the piece, its HTML, and its HTML before;
+def _edited_piece(context: _Context, kept: KeptLayouts) -> tuple[str, str] | None:
+    """The one piece of the text an edit changed: its HTML, and its HTML before;
     None if the setup, the front matter, or more or less than one piece changed."""
     if kept.setup != context.setup:
         return None
@@ -182,7 +182,7 @@ def _edited_piece(context: _Context, kept: KeptLayouts) -> tuple[PrintPiece, str
     changed = [index for index, html in enumerate(htmls) if index >= len(old) or html != old[index]]
     if len(htmls) != len(old) or len(changed) != 1:
         return None
-    return body[changed[0]], htmls[changed[0]], old[changed[0]]
+    return htmls[changed[0]], old[changed[0]]
 
 
 def _placement(place: Place):
@@ -378,8 +378,11 @@ class _Context:
         # Without the time the book was made (`_dated` puts it in the PDF): a manuscript with
         # no date is made at its last save, which must not change every piece's layout.
         html = link_across_pieces(render_print(self.book, self.styles, None, piece, page_of, self.copies))
-        return html, cache_key(RECIPE, html, *self.stylesheets, self.pictures, str(first_page % 2),
-                               str(last), str(first_page) if last else "")
+        return html, self.layout_key(html, first_page, last)
+
+    def layout_key(self, html: str, first_page: int, last: bool) -> str:
+        return cache_key(RECIPE, html, *self.stylesheets, self.pictures, str(first_page % 2),
+                         str(last), str(first_page) if last else "")
 
     def lay_out_ahead(self, pieces: list[PrintPiece], first_page: int) -> None:
         """Lay out side by side, in `jobs` worker processes, those of `pieces` (chapters,

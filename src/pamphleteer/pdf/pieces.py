@@ -103,21 +103,15 @@ def lay_out_piece(styles: PrintStyles, html_text: str, place: Placement = Placem
                   corrected: bool = False) -> LaidOutPiece:
     """One piece of the book paginated. `corrected`: the HTML is one this function
     returned before, which needs no more corrections."""
-    css = _stylesheets(styles, place)
-    late_notes: list[tuple[int, int]] = []
+    if not corrected:
+        return lay_out_kept(styles, html_text, place, for_edits=False).laid_out()
     try:
         html = HTML(string=html_text, base_url=styles.base_url, url_fetcher=styles.fetcher)
-        if corrected:
-            document = html.render(stylesheets=css, font_config=styles.fonts,
-                                   color_profiles=styles.colour_profiles, cache=styles.images)
-        else:
-            tie_paragraph_ends(html.etree_element)
-            corrected_layout = _lay_out(html, css, styles, place)
-            document, late_notes = corrected_layout.pagination.document, corrected_layout.late_notes
-            html_text = ElementTree.tostring(html.etree_element, encoding="unicode", method="html")
+        document = html.render(stylesheets=_stylesheets(styles, place), font_config=styles.fonts,
+                               color_profiles=styles.colour_profiles, cache=styles.images)
     except ForbiddenResource as exc:
         raise _refused(exc, styles.book) from None
-    return LaidOutPiece(_placed(document, place), html_text, late_notes)
+    return LaidOutPiece(_placed(document, place), html_text)
 
 
 def _stylesheets(styles: PrintStyles, place: Placement) -> list[CSS]:
@@ -137,7 +131,7 @@ class KeptPiece:
     out again after an edit from the page where the edit begins (`lay_out_edited`)."""
 
     source: str  # the HTML as rendered, before any correction
-    twins: Twins  # that HTML parsed, as it was, and its elements' twins in `html`
+    twins: Twins | None  # that HTML parsed, as it was, and its elements' twins in `html`
     html: HTML  # the HTML laid out, the corrections in it: an edit is made in it
     styles: PrintStyles  # what it was laid out with
     css: list
@@ -148,13 +142,20 @@ class KeptPiece:
     def document(self):
         return _placed(self.layout.pagination.document, self.place)
 
+    def laid_out(self) -> LaidOutPiece:
+        """The piece as `lay_out_piece` gives it: its pages, its corrected HTML."""
+        corrected = ElementTree.tostring(self.html.etree_element, encoding="unicode", method="html")
+        return LaidOutPiece(self.document, corrected, list(self.layout.late_notes))
 
-def lay_out_kept(styles: PrintStyles, html_text: str, place: Placement = Placement()) -> KeptPiece:
-    """`lay_out_piece`, keeping what an edit needs to lay the piece out again from a page."""
+
+def lay_out_kept(styles: PrintStyles, html_text: str, place: Placement = Placement(),
+                 for_edits: bool = True) -> KeptPiece:
+    """The piece laid out and corrected, with what an edit needs to lay it out again
+    from a page (`for_edits`: also the rendering as it was, to compare an edit with)."""
     css = _stylesheets(styles, place)
     try:
         html = HTML(string=html_text, base_url=styles.base_url, url_fetcher=styles.fetcher)
-        twins = Twins(copy.deepcopy(html.etree_element), html.etree_element)
+        twins = Twins(copy.deepcopy(html.etree_element), html.etree_element) if for_edits else None
         tie_paragraph_ends(html.etree_element)
         layout = _lay_out(html, css, styles, place)
     except ForbiddenResource as exc:
@@ -166,8 +167,8 @@ def lay_out_edited(kept: KeptPiece, html_text: str) -> KeptPiece | None:
     """The kept piece after an edit that rendered it as `html_text`: laid out again only
     from the page where the edit begins to the page where the layout meets the old one
     again, then corrected the same way. The kept piece is used up. None when the edit
-    cannot be made in the old layout (it reaches the document's root, or the blank pages
-    added for a booklet no longer fit): lay the piece out afresh then."""
+    cannot be made in the old layout (it reaches the document's root): lay the piece
+    out afresh then."""
     styles = kept.styles
     try:
         edited = HTML(string=html_text, base_url=styles.base_url, url_fetcher=styles.fetcher)
@@ -187,8 +188,6 @@ def lay_out_edited(kept: KeptPiece, html_text: str) -> KeptPiece | None:
                           start)
     except ForbiddenResource as exc:
         raise _refused(exc, styles.book) from None
-    if kept.layout.padded and len(layout.pagination.document.pages) != len(before.document.pages):
-        return None
     return KeptPiece(html_text, kept.twins, kept.html, styles, kept.css, kept.place, layout)
 
 
