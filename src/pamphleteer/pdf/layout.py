@@ -35,7 +35,7 @@ from ..support.timings import stage
 from .kept import KeptLayouts, Place
 from .pagestarts import assemble, page_firsts
 from .pictures import for_print
-from .piecepdf import ACROSS, link_across_pieces
+from .piecepdf import ACROSS, dated, link_across_pieces
 from .profiles import PrintProfile
 
 PLACEHOLDER = "000"  # the contents' numbers before they are known: as wide as most
@@ -86,7 +86,7 @@ def lay_out_book(book: Book, styles: Styles, profile: PrintProfile, created: str
     pieces = _lay_out_pieces(context)
     _report_late_notes(book, [layout for layout, _ in pieces])
     document = pieces[0][1].copy([page for _, piece in pieces for page in piece.pages])
-    return _dated(document, created), _pages(pieces, source)
+    return dated(document, created), _pages(pieces, source)
 
 
 def print_pdf(book: Book, styles: Styles, profile: PrintProfile, created: str, cache: Cache,
@@ -375,7 +375,7 @@ class _Context:
         """The piece's HTML, and the key its layout is remembered by. A link to another
         piece is written in the form the join resolves (piecepdf.ACROSS) from the start:
         it lays out the same, and the layout's last pages can be written as they are."""
-        # Without the time the book was made (`_dated` puts it in the PDF): a manuscript with
+        # Without the time the book was made (`piecepdf.dated` puts it in the PDF): a manuscript with
         # no date is made at its last save, which must not change every piece's layout.
         html = link_across_pieces(render_print(self.book, self.styles, None, piece, page_of, self.copies))
         return html, self.layout_key(html, first_page, last)
@@ -453,7 +453,7 @@ class _Context:
         with stage("lay out"):
             laid_out = lay_out_piece(self.print_styles, html, Placement(first_page, last), corrected=True)
         with stage("write PDF"):
-            return piece_pdf(self.book, _dated(laid_out.document, self.created), self.profile, first_page)
+            return piece_pdf(self.book, laid_out.document, self.profile, first_page, self.created)
 
     @property
     def worker_setup(self) -> tuple:
@@ -481,8 +481,7 @@ class _Context:
                 from .piecepdf import piece_pdf
 
                 with stage("write PDF"):
-                    dated = _dated(result.document, self.created)
-                    pdf = piece_pdf(self.book, dated, self.profile, first_page)
+                    pdf = piece_pdf(self.book, result.document, self.profile, first_page, self.created)
                     self.cache.put("pages", pdf_key, pdf)
                 timings.count("piece PDFs written")
         if not self.documents:
@@ -510,12 +509,6 @@ def _worker(book: Book, styles: Styles, profile: PrintProfile, created: str,
         return _remember(result.html, result.document, result.late_notes).to_json()
 
     return work
-
-
-def _dated(document, created: str):
-    """The document, saying in its metadata when the book was made."""
-    document.metadata.created = document.metadata.modified = created
-    return document
 
 
 def _places(layouts: list[PieceLayout]) -> list[tuple[int, bool]]:

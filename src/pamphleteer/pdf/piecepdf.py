@@ -32,9 +32,16 @@ def link_across_pieces(html: str) -> str:
     return re.sub(r'href="#([^"]+)"', across, html)
 
 
-def piece_pdf(book: Book, document, profile: PrintProfile, first_page: int) -> bytes:
+def piece_pdf(book: Book, document, profile: PrintProfile, first_page: int, created: str) -> bytes:
     """A laid-out piece (a `weasyprint.Document` whose first page is the book's
-    `first_page`) as PDF bytes, finished as the whole book would be, for the join."""
+    `first_page`) as PDF bytes, finished as the whole book would be, for the join;
+    `created`: when the book was made, which its HTML does not say (layout.py)."""
     from .writer import pdf_bytes  # here, not above: an EPUB build needs the link form, not pydyf
 
-    return pdf_bytes(book, document, profile, first_page, for_join=True)
+    return pdf_bytes(book, dated(document, created), profile, first_page, for_join=True)
+
+
+def dated(document, created: str):
+    """The document, saying in its metadata when the book was made."""
+    document.metadata.created = document.metadata.modified = created
+    return document
