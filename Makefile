@@ -37,8 +37,10 @@ $(error two manuscripts have the same file name ($(NAMES)): rename one, as their
 endif
 
 VENV   := .venv
-# Ace by DAISY checks EPUB accessibility; it runs in Debian's Chromium.
-ACE    := .tools/node_modules/.bin/ace-puppeteer
+# Ace by DAISY checks EPUB accessibility; it runs in Debian's Chromium. Not named ACE:
+# ACE in the environment names another Ace for pamphleteer (check/ace.py), and a make
+# variable of that name would put this one in its place in every recipe.
+ACE_CLI := .tools/node_modules/.bin/ace-puppeteer
 ACE_VERSION := 1.4.6
 # axe-core checks the catalogue page of publish/ in the same Chromium (make test).
 AXE    := .tools/node_modules/axe-core/axe.min.js
@@ -91,10 +93,12 @@ $(BUILD)/$(2).epub: $$($(2)_FILES) $$(CODE) $$(EPUB_STYLES) $$(PDF_STYLES) $$($(
 $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf: $$($(2)_FILES) $$(CODE) $$(PDF_STYLES) $$($(2)_PDF_STYLES) | $$(SETUP)
 	$$(TOOL) build $(1) -o $(BUILD) --pdf $(if $(PROFILE),--profile $(PROFILE))
 
-check-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf | $$(ACE)
+check-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf | $$(ACE_CLI)
 	$$(TOOL) check --strict --print $(if $(PROFILE),--profile $(PROFILE)) $(1) $$^
 
-publish-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf | $$(ACE)
+# publish builds what is stale itself, after the refusals that need no files (no date, a
+# slug another book holds): an author hears of those at once, not after a build.
+publish-$(2): | $$(SETUP) $$(ACE_CLI)
 	$$(TOOL) publish $(1) -o $(BUILD) --to $(PUBLISH) $(if $(PROFILE),--profile $(PROFILE)) \
 	  $(if $(CATALOGUE_TITLE),--title "$(CATALOGUE_TITLE)")
 
@@ -109,7 +113,7 @@ $(foreach m,$(MANUSCRIPTS),$(eval $(call BOOK,$(m),$(call name_of,$(m)))))
 
 # The PDF first: the EPUB marks where the print pages begin, and reads them from
 # the layout the PDF build leaves in $(BUILD)/.cache (or lays the book out itself).
-all: $(PDFS) $(EPUBS) | $(ACE) $(AXE) ## set up, then build the PDF and the EPUB of every manuscript (make -j: side by side)
+all: $(PDFS) $(EPUBS) | $(ACE_CLI) $(AXE) ## set up, then build the PDF and the EPUB of every manuscript (make -j: side by side)
 
 epub: $(EPUBS) ## build the EPUBs (and the covers for stores, build/<name>-cover.jpg) only
 pdf: $(PDFS)   ## build the PDFs only
@@ -123,7 +127,7 @@ check: $(NAMES:%=check-%) ## EPUBCheck, Ace, and preflight of each PDF for its p
 
 # -n auto: a pytest-xdist worker per core; worksteal: a worker that runs out of tests
 # takes some from the end of another's list (the longest modules come first: conftest.py).
-test: $(SETUP) $(ACE) $(AXE) ## run the whole test suite (EPUBCheck, Ace and axe included) and the linter
+test: $(SETUP) $(ACE_CLI) $(AXE) ## run the whole test suite (EPUBCheck, Ace and axe included) and the linter
 	$(VENV)/bin/ruff check src tests bench
 	$(PYTHON) -m pytest -n auto --dist worksteal
 
@@ -157,13 +161,13 @@ preview: | $(SETUP) ## show the pages as they will print, and the e-book, rebuil
 
 pages: $(NAMES:%=pages-%) ## render the first PDF pages to PNG in build/pages/
 
-setup: $(SETUP) $(ACE) $(AXE) ## install system packages (as root), the Python environment, Ace and axe-core
+setup: $(SETUP) $(ACE_CLI) $(AXE) ## install system packages (as root), the Python environment, Ace and axe-core
 
-ace: $(ACE) $(AXE) ## install Ace by DAISY and axe-core (npm) and Chromium (Debian) only (make does it)
+ace: $(ACE_CLI) $(AXE) ## install Ace by DAISY and axe-core (npm) and Chromium (Debian) only (make does it)
 
 # Nothing is downloaded at run time: no Electron, no Puppeteer browser; Ace uses
 # Debian's Chromium through PUPPETEER_EXECUTABLE_PATH.
-$(ACE):
+$(ACE_CLI):
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
@@ -174,7 +178,7 @@ $(ACE):
 	  npm install --no-audit --no-fund --loglevel=error @daisy/ace@$(ACE_VERSION)
 	test -x $@ && touch $@
 
-$(AXE): | $(ACE)
+$(AXE): | $(ACE_CLI)
 	cd .tools && npm install --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
 	test -f $@ && touch $@
 

@@ -1,5 +1,6 @@
 """The command line, run as a user runs it: `python -m pamphleteer ...`."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -60,6 +61,18 @@ def test_check_reports_epubcheck_and_pdf_findings(minimal):
     assert any(line.startswith(f"{minimal.pdf}: 4 pages, 148 × 210 mm") for line in lines)
     if find_ace():
         assert lines[1] == f"{minimal.epub}: Ace 1.4.6: 0 violations"
+
+
+def test_an_ace_that_is_not_there_is_an_error_that_names_it(minimal, tmp_path):
+    missing = tmp_path / "no-such-ace"
+    result = subprocess.run([sys.executable, "-m", "pamphleteer", "check", str(minimal.epub)],
+                            capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "ACE": str(missing)})
+    assert result.returncode == 1
+    assert f"{minimal.epub}: Ace could not run" in result.stdout
+    (line,) = [line for line in result.stderr.splitlines() if "[ACE-000]" in line]
+    assert line.startswith(f"{minimal.epub}: error: Ace did not finish ({missing}: ")
+    assert "name a working ace-puppeteer as ACE" in line
 
 
 def test_check_fails_on_a_broken_epub_with_coded_findings_in_the_format_of_every_problem(minimal, tmp_path):

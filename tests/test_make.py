@@ -121,6 +121,23 @@ def test_no_target_touches_the_manuscript_or_its_pictures(built):
     assert snapshot() == before
 
 
+
+def test_make_check_runs_the_ace_named_in_the_environment(built, tmp_path):
+    """ACE in the environment names the Ace that `pamphleteer check` runs (check/ace.py);
+    make must hand it down, not put its own in its place."""
+    _, variables = built
+    called = tmp_path / "called"
+    ace = tmp_path / "my-ace"
+    ace.write_text(f"#!/bin/sh\necho \"$@\" > {called}\nmkdir -p \"$4\"\n"
+                   "echo '{\"assertions\": []}' > \"$4/report.json\"\n", encoding="utf-8")
+    ace.chmod(0o755)
+    result = subprocess.run(["make", "--no-print-directory", "check",
+                             *(f"{key}={value}" for key, value in variables.items())],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "ACE": str(ace)})
+    assert called.read_text(encoding="utf-8").split()[-1].endswith("chapters.epub"), result.stderr
+    assert "chapters.epub: Ace 1.4.6: 0 violations" in result.stdout
+
 def test_clean_removes_only_generated_files(built, tmp_path):
     folder, variables = built
     manuscript = (folder / "chapters.md").read_bytes()

@@ -38,14 +38,17 @@ def check_ace(path: Path) -> Report | None:
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": os.environ.get(
         "PUPPETEER_EXECUTABLE_PATH", shutil.which("chromium") or "/usr/bin/chromium")}
     with tempfile.TemporaryDirectory() as outdir:
-        result = subprocess.run([*command, "--silent", "--force", "--outdir", outdir, str(path)],
-                                capture_output=True, text=True, env=env, timeout=600)
+        try:
+            result = subprocess.run([*command, "--silent", "--force", "--outdir", outdir, str(path)],
+                                    capture_output=True, text=True, env=env, timeout=600)
+            said = (result.stderr or result.stdout).strip()[:200]
+        except OSError as exc:  # ACE names a file that is not there, or not a program
+            said = f"{command[0]}: {exc.strerror}"
         report_file = Path(outdir) / "report.json"
         if not report_file.is_file():
             return Report(path, "Ace could not run", [Problem(
-                "error", "ACE-000",
-                f"Ace did not finish ({(result.stderr or result.stdout).strip()[:200]}); "
-                "reinstall it with make")])
+                "error", "ACE-000", f"Ace did not finish ({said}); reinstall it with make, "
+                "or name a working ace-puppeteer as ACE")])
         report = json.loads(report_file.read_text(encoding="utf-8"))
     findings = []
     for document in report.get("assertions", []):

@@ -21,7 +21,7 @@ from ..read.manuscript import read_book
 from ..support.cache import Cache
 from ..support.styles import Styles
 from .catalogue import write_catalogue
-from .release import PRINT_DEFAULT, Outcome, make_release
+from .release import PRINT_DEFAULT, Outcome, make_release, refuse_another_book
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # pamphleteer's own code: a new version of it may make different files
@@ -48,6 +48,7 @@ def publish(manuscript: Path, build_dir: Path, publish_dir: Path, styles: Styles
         raise fail("PUBLISH-007", "a release needs a date: add 'date: YYYY-MM-DD' to the front matter "
                    "(it also keeps a rebuild's files the same)", manuscript, 1)
     plan = plan_release(book, build_dir, styles, print_profile)
+    refuse_another_book(publish_dir, book)  # before building: a refusal needs no files
     build_stale(plan, build_dir, styles)
     # A release already published passed its checks then: only a new one is checked.
     outcome = make_release(book, plan.files, publish_dir, plan.print_profile,
@@ -86,8 +87,11 @@ def build_stale(plan: Plan, build_dir: Path, styles: Styles) -> None:
         return any(not path.is_file() or path.stat().st_mtime < newest for path in paths)
 
     book = plan.book.source
-    if stale(plan.files["epub"], plan.files["cover"]):
-        build(book, build_dir, ("epub",), styles, strict=True)
+    formats = ("epub",) if stale(plan.files["epub"], plan.files["cover"]) else ()
+    if stale(plan.files["pdf"]) and plan.profiles["pdf"] is None:
+        formats += ("pdf",)  # in the same build as the EPUB: one layout for both
+    if formats:
+        build(book, build_dir, formats, styles, strict=True)
     for kind in ("pdf", "print-pdf"):
         if stale(plan.files[kind]):
             build(book, build_dir, ("pdf",), styles, plan.profiles[kind], strict=True)

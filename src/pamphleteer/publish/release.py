@@ -88,7 +88,7 @@ def make_release(book: Book, built: dict[str, Path], publish: Path, print_profil
     """Publish the built files of `book` (keys as in `editions`). `check` runs only when
     there is something new to publish, and stops it by raising."""
     folder = release_folder(publish, book)
-    _refuse_another_book(publish, book)
+    refuse_another_book(publish, book)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=folder.parent))
     try:
@@ -104,7 +104,7 @@ def make_release(book: Book, built: dict[str, Path], publish: Path, print_profil
         check()
         _sync(staging)
         with publish_lock(publish):  # another book may have taken the slug or version meanwhile
-            _refuse_another_book(publish, book)
+            refuse_another_book(publish, book)
             if folder.exists():
                 _same_or_refuse(folder, files, book)
                 return Outcome(folder, written=False)
@@ -203,7 +203,7 @@ def _same_or_refuse(folder: Path, files: list[dict], book: Book) -> None:
                    _front_matter_line(book, "version"))
 
 
-def _refuse_another_book(publish: Path, book: Book) -> None:
+def refuse_another_book(publish: Path, book: Book) -> None:
     """publish/<slug>/ belongs to one book, and a book to one slug: a retitled book keeps
     its old slug, and another book with the same slug must choose its own."""
     meta = book.metadata
