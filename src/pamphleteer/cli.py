@@ -175,6 +175,23 @@ def _parser() -> argparse.ArgumentParser:
                             "the files are the same whatever N is")
     build.set_defaults(run=_build)
 
+    cover = commands.add_parser(
+        "cover", help="make the print cover (back, spine, front) sized from the book's interior")
+    cover.add_argument("manuscript", type=Path, help="the manuscript, a .md file")
+    cover.add_argument("-o", "--outdir", type=Path, default=Path("build"),
+                       help="where the interior is built and the cover written (default: build/)")
+    cover.add_argument("--profile", default=None,
+                       help="kdp, lulu, press or another profile with a cover: block (default: the "
+                            "manuscript's print profile, else press); writes <stem>-cover-<profile>.pdf")
+    cover.add_argument("--paper", default=None,
+                       help="the paper the spine is sized for, one of the profile's (KDP: white, cream, "
+                            "standard-colour, premium-colour); default: the manuscript's, else the profile's")
+    cover.add_argument("--styles", type=Path, default=None, metavar="DIR",
+                       help="a styles folder whose files come first, as for build")
+    cover.add_argument("--strict", action="store_true", help="treat every warning as an error: write nothing")
+    cover.add_argument("-q", "--quiet", action="store_true", help="no progress line on the terminal")
+    cover.set_defaults(run=_cover)
+
     booklet = commands.add_parser("booklet", help="impose a PDF two-up for folding and stapling")
     booklet.add_argument("pdf", type=Path, help="the book's PDF (build it first)")
     booklet.add_argument("-o", "--output", type=Path, default=None,
@@ -283,6 +300,18 @@ def _build(args) -> int:
         stamp.record(list(result.outputs.values()))
     for path in result.outputs.values():
         _said(f"wrote {path}")
+    return 0
+
+
+def _cover(args) -> int:
+    from .pipeline import build_cover
+    from .support.cache import usable_cores
+    from .support.styles import Styles
+
+    styles = Styles.for_manuscript(args.manuscript, args.styles)
+    result = build_cover(args.manuscript, args.outdir, styles, args.profile, args.paper, args.strict,
+                         usable_cores())
+    _said(f"wrote {result.outputs['print-cover']}")
     return 0
 
 

@@ -34,6 +34,7 @@ class Metadata:
     print_trim: str | None = None  # and its `trim: ...`, overriding the profile's
     print_isbn: str | None = None  # and its `isbn: ...`: the print edition's, as urn:isbn:...
     print_accept: tuple[str, ...] = ()  # and its `accept: [PRINT-020]`: warnings weighed and accepted
+    cover: CoverOptions = field(default_factory=lambda: CoverOptions())  # `cover: {price: ...}`
     certified_by: str | None = None  # who vouches for the EPUB's accessibility
     epub_fonts: bool = False  # embed the typeface of styles/epub/fonts.yaml in the EPUB
     version: str = "1.0"  # the release this text is: names its folder in publish/
@@ -52,6 +53,16 @@ class Metadata:
             return None
         year, month, day = (self.date.split("-") + ["1", "1"])[:3]
         return dt.date(int(year), int(month), int(day))
+
+
+@dataclass(frozen=True)
+class CoverOptions:
+    """The front matter's `cover:` block, for the print cover (`pamphleteer cover`)."""
+
+    price: str | None = None  # the EAN-5 add-on's five digits, such as 51995 (US$19.95)
+    spine_direction: str = "down"  # the spine reads top to bottom (English); "up": bottom to top
+    inside: str | None = None  # text for the inside front cover of a plus cover
+    paper: str | None = None  # the paper the profile's cover block names, such as "cream"
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,91 @@ class Trim:
     name: str
     width: float  # mm
     height: float  # mm
+
+
+# ---- the print cover: back, spine and front on one sheet -------------------------------
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle on the cover, in mm from the top left of the trimmed sheet."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    def inset(self, by: float) -> Box:
+        return Box(self.left + by, self.top + by, self.width - 2 * by, self.height - 2 * by)
+
+    def holds(self, other: Box, slack: float = 0.01) -> bool:
+        return (other.left >= self.left - slack and other.top >= self.top - slack
+                and other.right <= self.right + slack and other.bottom <= self.bottom + slack)
+
+    def overlaps(self, other: Box) -> bool:
+        return (other.left < self.right and other.right > self.left
+                and other.top < self.bottom and other.bottom > self.top)
+
+
+@dataclass(frozen=True)
+class CoverSheet:
+    """Where everything goes on a print cover: all the cover preflight and the cover
+    template need, as plain numbers (mm). A wrap cover is one sheet (back, spine,
+    front); a plus cover (saddle-stitched) is two sheets of back and front, no spine."""
+
+    profile: str
+    kind: str  # "wrap" or "plus"
+    trim: Trim  # one page of the interior
+    pages: int  # the interior's page count the spine is sized for
+    paper: str | None
+    spine: float  # 0 for a plus cover
+    bleed: float
+    safe_zone: float  # text keeps this far inside the trim and the folds
+    spine_clearance: float  # spine text keeps this far from each fold
+    spine_text: bool  # whether the book is thick enough for spine text
+    spine_text_from: int  # pages
+    barcode: Box | None  # the barcode area on the back, in sheet coordinates
+    interior: str = ""  # the file name of the interior the spine was sized for
+
+    @property
+    def width(self) -> float:
+        return 2 * self.trim.width + self.spine
+
+    @property
+    def height(self) -> float:
+        return self.trim.height
+
+    @property
+    def back(self) -> Box:
+        return Box(0.0, 0.0, self.trim.width, self.trim.height)
+
+    @property
+    def spine_box(self) -> Box:
+        return Box(self.trim.width, 0.0, self.spine, self.trim.height)
+
+    @property
+    def front(self) -> Box:
+        return Box(self.trim.width + self.spine, 0.0, self.trim.width, self.trim.height)
+
+    def to_json(self) -> str:
+        data = {key: getattr(self, key) for key in self.__dataclass_fields__}
+        data["trim"] = [self.trim.name, self.trim.width, self.trim.height]
+        data["barcode"] = None if self.barcode is None else list(vars(self.barcode).values())
+        return json.dumps(data, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> CoverSheet:
+        data = json.loads(text)
+        data["trim"] = Trim(*data["trim"])
+        data["barcode"] = None if data["barcode"] is None else Box(*data["barcode"])
+        return cls(**data)
 
 
 # ---- what the print edition hands the EPUB: where its pages begin ----------------------

@@ -24,10 +24,11 @@ from .epub.pagebreaks import mark_print_pages
 from .epub.pictures import for_screens, for_screens_all
 from .epub.storecover import store_cover
 from .model import Book, PrintPages
-from .pdf.cover import make_cover
+from .pdf.cover import generated_front, make_cover
 from .pdf.kept import KeptLayouts
 from .pdf.pictures import warn_about_crops
 from .pdf.profiles import DEFAULT_PROFILE, PrintProfile, load_profile
+from .pdf.wrap import cover_sheet, write_cover
 from .problems import Problem, StrictFailure, collect
 from .read.manuscript import read_book
 from .render.epub import render_epub, render_font_css
@@ -96,6 +97,49 @@ def _build(manuscript: Path, outdir: Path, formats: tuple[str, ...], styles: Sty
         outputs["epub"] = build_epub(book, outdir / f"{book.stem}.epub", styles, pages, cache, cover)
         outputs["cover"] = store_cover(book, cover, outdir / f"{book.stem}-cover.jpg")
     return book, outputs
+
+
+PRINT_DEFAULT = "press"  # the print edition of a book that chooses only the digital one
+
+
+def print_profile_name(book: Book, styles: Styles, asked: str | None = None) -> str:
+    """The print edition's profile: the one asked for, else the manuscript's, else press."""
+    own = choose_profile(book, styles).name
+    return asked or (own if own != DEFAULT_PROFILE else PRINT_DEFAULT)
+
+
+def build_cover(manuscript: Path, outdir: Path, styles: Styles | None = None, profile: str | None = None,
+                paper: str | None = None, strict: bool = False, jobs: int = 1) -> BuildResult:
+    """The print cover for `profile` (`print_profile_name`), sized from its interior, which
+    is built first where it is stale (with nothing changed, nothing is laid out):
+    <stem>-cover-<profile>.pdf beside it."""
+    styles = styles or Styles.for_manuscript(Path(manuscript))
+    book = read_book(Path(manuscript), strict, build_cache(outdir), styles)
+    name = print_profile_name(book, styles, profile)
+    chosen = choose_profile(book, styles, name)
+    paper = paper or book.metadata.cover.paper
+    cover_sheet(chosen, 0, paper)  # a profile without a cover, or an unknown paper: before building
+    own = name == choose_profile(book, styles).name
+    interior = build(manuscript, outdir, ("pdf",), styles, None if own else name, strict, jobs)
+    with collect() as found, outputs_held():
+        built = interior.outputs["pdf"]
+        sheet = cover_sheet(chosen, page_count(built), paper, built.name)
+        front = (None if book.metadata.cover_image
+                 else generated_front(book, styles, sheet, build_cache(outdir)))
+        step("writing the cover")
+        with stage("cover"):
+            pdf = write_cover(book, sheet, chosen, styles, front)
+        outputs = {"pdf": interior.outputs["pdf"],
+                   "print-cover": write_output(outdir / f"{book.stem}-cover-{name}.pdf", pdf)}
+        if strict and found.warnings:
+            raise StrictFailure(len(found.warnings))
+    return BuildResult(book, outputs, [*interior.problems, *found.found])
+
+
+def page_count(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
 
 
 def choose_profile(book: Book, styles: Styles, name: str | None = None) -> PrintProfile:

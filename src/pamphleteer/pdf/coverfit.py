@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Book
+from ..model import COVER_WIDTH, Book
 from ..problems import Problem, report
 from ..render.cover import render_cover
 from ..support.styles import Styles
@@ -119,12 +119,13 @@ class CoverLayout:
         return False
 
 
-def fitted_cover(book: Book, styles: Styles) -> Document:
+def fitted_cover(book: Book, styles: Styles, height: float | None = None) -> Document:
     """The cover laid out (a `weasyprint.Document`) with its text at the largest sizes
-    that fit. Warns if even the smallest do not."""
+    that fit. Warns if even the smallest do not. `height`: CSS pixels, for a page of the
+    designed width but another shape (the front of a print cover)."""
     fit = Fit()
     for _ in range(MAX_ROUNDS):
-        document = _lay_out(render_cover(book, styles, fit), styles)
+        document = _lay_out(render_cover(book, styles, fit), styles, height)
         layout = read_layout(document)
         smaller = next_fit(fit, layout)
         if smaller is None:
@@ -190,15 +191,16 @@ def _warn_unfitted(book: Book, layout: CoverLayout) -> None:
                        book.source))
 
 
-def _lay_out(html: str, styles: Styles) -> Document:
-    from weasyprint import HTML  # imported here: an EPUB rebuild with the cover cached never loads it
+def _lay_out(html: str, styles: Styles, height: float | None = None) -> Document:
+    from weasyprint import CSS, HTML  # imported here: an EPUB rebuild with the cover cached never loads it
 
     from ..support.fetcher import FolderFetcher
 
     fetcher = FolderFetcher(list(styles.folders))
     # A file the cover names is beside the cover.html in use: the book's own copy, or ours.
     base_url = styles.find("cover/cover.html").parent.as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+    shape = [CSS(string=f"@page {{ size: {COVER_WIDTH}px {height:.1f}px !important; }}")] if height else []
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=shape)
 
 
 def read_layout(document: Document) -> CoverLayout:

@@ -39,6 +39,25 @@ class Margins:
 
 
 @dataclass(frozen=True)
+class CoverRules:
+    """A profile's `cover:` block: how its printer wants the cover (pdf/wrap.py)."""
+
+    papers: dict[str, float]  # paper -> thickness of one page (a leaf's side), mm
+    paper: str | None  # the paper used when none is asked for
+    spine_base: float  # mm added to pages × thickness (Lulu's formula has one)
+    bleed: float  # mm, on every outer edge of the cover
+    safe_zone: float  # mm: text keeps this far inside the trim and the folds
+    spine_text_from: int  # pages: a thinner book has a blank spine
+    spine_clearance: float  # mm between the spine text and each fold
+    barcode_width: float | None  # the barcode area on the back (none: no area kept)
+    barcode_height: float | None
+    barcode_margin: float  # mm from the bottom trim and from the spine
+
+    def thickness(self, paper: str | None) -> float:
+        return self.papers[paper or self.paper] if self.papers else 0.0
+
+
+@dataclass(frozen=True)
 class PrintProfile:
     name: str
     description: str
@@ -56,6 +75,7 @@ class PrintProfile:
     binding: str = "none"  # "saddle-stitch" (folded and stapled) or "perfect" (glued spine)
     cover_page: bool = True  # print the manuscript's cover image as page 1
     min_pages: int = 1
+    cover: CoverRules | None = None  # the print cover's rules (`cover:`), if it makes one
 
     def with_trim(self, trim: Trim | None) -> PrintProfile:
         return self if trim is None else replace(self, trim=trim)
@@ -151,7 +171,77 @@ KEYS: dict[str, tuple[object, str]] = {
     "binding": ("none", "none|saddle-stitch|perfect"),
     "min-pages": (1, "number"),
     "cover-page": (True, "flag"),
+    "cover": (None, "cover"),
 }
+
+# Each key of a profile's `cover:` block; `paper-NAME: 0.0025in` gives a paper's thickness per page.
+COVER_KEYS: dict[str, tuple[object, str]] = {
+    "paper": (None, "text"),
+    "spine-base": ("0mm", "length"),
+    "bleed": ("0mm", "length"),
+    "safe-zone": ("0mm", "length"),
+    "spine-text-from": (1, "number"),
+    "spine-clearance": ("0mm", "length"),
+    "barcode-width": (None, "length"),
+    "barcode-height": (None, "length"),
+    "barcode-margin": ("0mm", "length"),
+}
+
+
+def _read_cover(loader, node, diag: Diagnostics) -> dict[str, tuple[object, int]]:
+    """key -> (value, line) of a profile's `cover:` block."""
+    values: dict[str, tuple[object, int]] = {}
+    for key_node, value_node in node.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 1
+        if key not in COVER_KEYS and not key.startswith("paper-"):
+            near = difflib.get_close_matches(key, list(COVER_KEYS), n=1)
+            hint = (f"did you mean '{near[0]}'?" if near
+                    else f"the keys are {', '.join(COVER_KEYS)}, paper-NAME")
+            diag.error("PROFILE-012", f"unknown key '{key}' under 'cover' ({hint})", line=line)
+        elif not isinstance(value_node, yaml.ScalarNode):
+            diag.error("PROFILE-011", f"'{key}' takes one value, not a list or a mapping", line=line)
+        else:
+            values[key] = (loader.construct_object(value_node, deep=True), line)
+    return values
+
+
+def _cover_rules(key: str, given: object, line: int | None, diag: Diagnostics) -> CoverRules | None:
+    if given is None:
+        return None
+    if not isinstance(given, dict):
+        diag.error("PROFILE-011", "'cover' takes 'key: value' lines under it, such as 'bleed: 0.125in'",
+                   line=line)
+        return None
+    papers = {}
+    for name, (value, where) in given.items():
+        if name.startswith("paper-"):
+            try:
+                papers[name.removeprefix("paper-")] = parse_length(str(value))
+            except ValueError as exc:
+                diag.error("PROFILE-008", f"'{name}': {exc}", line=where)
+    settings = {}
+    for name, (default, kind) in COVER_KEYS.items():
+        value, where = given.get(name, (default, None))
+        if kind == "length" and _none(value) is None:
+            settings[name] = None
+            continue
+        try:
+            settings[name] = READERS.get(kind, _choice)(name, value)
+        except _Wrong as wrong:
+            diag.error(wrong.code, wrong.message, line=where)
+        except ValueError as exc:
+            diag.error("PROFILE-008", f"'{name}': {exc}", line=where)
+    paper = settings.get("paper")
+    if papers and paper not in papers:
+        diag.error("PROFILE-013", f"'paper' under 'cover' must name one of the papers given "
+                   f"({', '.join(papers)}), not '{paper}'", line=given.get("paper", (None, line))[1])
+        return None
+    if any(name not in settings for name in COVER_KEYS):
+        return None
+    return CoverRules(papers, paper, settings["spine-base"] or 0.0, settings["bleed"] or 0.0,
+                      settings["safe-zone"] or 0.0, settings["spine-text-from"],
+                      settings["spine-clearance"] or 0.0, settings["barcode-width"],
+                      settings["barcode-height"], settings["barcode-margin"] or 0.0)
 
 
 def _read(path: Path, diag: Diagnostics) -> dict[str, tuple[object, int]]:
@@ -175,6 +265,8 @@ def _read(path: Path, diag: Diagnostics) -> dict[str, tuple[object, int]]:
                 near = difflib.get_close_matches(key, list(KEYS), n=1)
                 hint = f"did you mean '{near[0]}'?" if near else f"the keys are {', '.join(KEYS)}"
                 diag.error("PROFILE-004", f"unknown profile key '{key}' ({hint})", line=line)
+            elif key == "cover" and isinstance(value_node, yaml.MappingNode):
+                values[key] = (_read_cover(loader, value_node, diag), line)
             elif not isinstance(value_node, yaml.ScalarNode):
                 diag.error("PROFILE-011", f"'{key}' takes one value, not a list or a mapping", line=line)
             else:
@@ -193,6 +285,8 @@ def _read(path: Path, diag: Diagnostics) -> dict[str, tuple[object, int]]:
 def _setting(key: str, value: object, line: int | None, diag: Diagnostics) -> object:
     """A profile's value read as its key says; what is wrong is reported in `diag`."""
     kind = KEYS[key][1]
+    if kind == "cover":
+        return _cover_rules(key, value, line, diag)
     try:
         return READERS.get(kind, _choice)(key, value)
     except _Wrong as wrong:
@@ -228,7 +322,7 @@ def _choice(key: str, value: object) -> str:
 
 
 def _number(key: str, value: object) -> int | None:
-    optional = KEYS[key][0] is None or key.endswith("-ppi")
+    optional = {**KEYS, **COVER_KEYS}[key][0] is None or key.endswith("-ppi")
     if optional and _none(value) is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -263,6 +357,7 @@ def _profile(name: str, settings: dict) -> PrintProfile:
         full_fonts=settings["full-fonts"], safe_zone=settings["safe-zone"],
         warn_below_ppi=settings["warn-below-ppi"], error_below_ppi=settings["error-below-ppi"],
         binding=settings["binding"], min_pages=settings["min-pages"], cover_page=settings["cover-page"],
+        cover=settings["cover"],
     )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pydyf
+
 from ..model import Book
 from .internals import (
     complete_text_mapping,
@@ -19,7 +21,7 @@ from .profiles import PrintProfile
 
 
 def pdf_bytes(book: Book, document, profile: PrintProfile, first_page: int = 1,
-              for_join: bool = False) -> bytes:
+              for_join: bool = False, info: dict[str, str] | None = None) -> bytes:
     """`document` (a `weasyprint.Document` whose first page is the book's `first_page`)
     as PDF bytes. `for_join`: each outline item keeps its heading level, which the
     join needs to nest the whole book's outline."""
@@ -36,6 +38,8 @@ def pdf_bytes(book: Book, document, profile: PrintProfile, first_page: int = 1,
         fix_document_id(pdf, book.metadata.identifier)
         if for_join:
             mark_bookmark_levels(document, pdf)
+        for key, value in (info or {}).items():
+            pdf.info[key] = pydyf.String(value)
 
     return document.write_pdf(pdf_identifier=identifier, pdf_variant=profile.pdf_variant,
                               full_fonts=profile.full_fonts, finisher=finish)

@@ -15,7 +15,7 @@ from babel.lists import format_list
 from stdnum import ean, isbn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
-from ..model import Metadata
+from ..model import CoverOptions, Metadata
 from ..problems import Diagnostics
 from ..support.images import ImageProblem, inspect_image
 from ..support.paths import PathProblem, check_size, not_a_file, resolve_inside
@@ -217,6 +217,12 @@ def _canonical_keys(data: dict, lines: KeyLines, diag: Diagnostics) -> dict:
             diag.warning("READ-014", f"unknown front matter key '{key}' ({hint})",
                          line=lines.line(str(key)))
             continue
+        if name == "cover-image" and isinstance(value, dict):
+            # `cover:` as a block: the print cover's options, and the picture as its `image:`
+            fields["cover"] = value
+            if "image" in value:
+                fields["cover-image"] = value["image"]
+            continue
         fields[name] = value
     return fields
 
@@ -252,7 +258,9 @@ def _build_metadata(fields: dict, lines: KeyLines, manuscript: Path,
         rights=_text(fields, "rights", diag, line, conv),
         description=_text(fields, "description", diag, line, conv),
         subjects=_text_list(fields, "subjects", diag, line),
-        cover_image=_cover(fields.get("cover-image"), manuscript, diag, line("cover-image")),
+        cover_image=_cover(fields.get("cover-image"), manuscript, diag,
+                           lines.line("cover", "image") if "cover" in fields else line("cover-image")),
+        cover=_cover_options(fields.get("cover"), diag, lines),
         certified_by=_text(fields, "certified-by", diag, line),
         epub_fonts=_flag(fields, "epub-fonts", diag, line),
         version=_version(fields.get("version"), diag, line("version")),
@@ -483,6 +491,42 @@ def _cover(value, manuscript: Path, diag: Diagnostics, line: int) -> Path | None
         diag.error("READ-034", f"cover image {value}: {exc}", line=line)
         return None
     return path
+
+
+COVER_OPTIONS = ("image", "price", "spine-direction", "inside", "paper")
+
+
+def _cover_options(value, diag: Diagnostics, lines: KeyLines) -> CoverOptions:
+    """`cover: {price: 51995, spine-direction: up, inside: ..., paper: cream}`."""
+    if value is None:
+        return CoverOptions()
+    for key in value:
+        if key not in COVER_OPTIONS:
+            near = difflib.get_close_matches(str(key), COVER_OPTIONS, n=1)
+            hint = f"did you mean '{near[0]}'?" if near else f"the keys are {', '.join(COVER_OPTIONS)}"
+            diag.error("READ-083", f"unknown key '{key}' under 'cover' ({hint})",
+                       line=lines.line("cover", str(key)))
+    price = value.get("price")
+    if price is not None and not re.fullmatch(r"\d{5}", str(price)):
+        diag.error("READ-084", f"'price' under 'cover' is the five digits of the barcode's price add-on "
+                   f"(a currency digit, then the price: 51995 is US$19.95; 90000 is no price), not "
+                   f"'{price}'", line=lines.line("cover", "price"))
+        price = None
+    direction = str(value.get("spine-direction", "down"))
+    if direction not in ("down", "up"):
+        diag.error("READ-085", f"'spine-direction' under 'cover' is 'down' (top to bottom, as English "
+                   f"books) or 'up', not '{direction}'", line=lines.line("cover", "spine-direction"))
+        direction = "down"
+    texts = {}
+    for key in ("inside", "paper"):
+        text = value.get(key)
+        if isinstance(text, (dict, list)):
+            diag.error("READ-018", f"'{key}' under 'cover' must be plain text, not a list or a mapping",
+                       line=lines.line("cover", key))
+            text = None
+        texts[key] = " ".join(str(text).split()) if text is not None else None
+    return CoverOptions(price=str(price) if price is not None else None, spine_direction=direction,
+                        inside=texts["inside"] or None, paper=texts["paper"] or None)
 
 
 def key_line(yaml_text: str, *path: str) -> int:
