@@ -93,8 +93,15 @@ $(BUILD)/$(2).epub: $$($(2)_FILES) $$(CODE) $$(EPUB_STYLES) $$(PDF_STYLES) $$($(
 $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf: $$($(2)_FILES) $$(CODE) $$(PDF_STYLES) $$($(2)_PDF_STYLES) | $$(SETUP)
 	$$(TOOL) build $(1) -o $(BUILD) --pdf $(if $(PROFILE),--profile $(PROFILE))
 
+# A print cover made by `make cover` is checked too, against the interior it was sized for.
 check-$(2): $(BUILD)/$(2).epub $(BUILD)/$(2)$(if $(PROFILE),-$(PROFILE)).pdf | $$(ACE_CLI)
-	$$(TOOL) check --strict --print $(if $(PROFILE),--profile $(PROFILE)) $(1) $$^
+	$$(TOOL) check --strict --print $(if $(PROFILE),--profile $(PROFILE)) $(1) $$^ \
+	  $$(wildcard $(BUILD)/$(2)-cover-*.pdf)
+
+# The print cover, sized from the interior (built first if stale): PROFILE=kdp or lulu for a
+# wrap cover, press for a saddle-stitched plus cover; PAPER=cream for another paper.
+cover-$(2): | $$(SETUP)
+	$$(TOOL) cover $(1) -o $(BUILD) $(if $(PROFILE),--profile $(PROFILE)) $(if $(PAPER),--paper $(PAPER))
 
 # publish builds what is stale itself, after the refusals that need no files (no date, a
 # slug another book holds): an author hears of those at once, not after a build.
@@ -109,7 +116,7 @@ $(foreach m,$(MANUSCRIPTS),$(eval $(call BOOK,$(m),$(call name_of,$(m)))))
 
 .DEFAULT_GOAL := all
 .PHONY: all epub pdf booklet check test lint publish preview pages clean distclean help setup ace bench \
-        $(NAMES:%=check-%) $(NAMES:%=publish-%) $(NAMES:%=pages-%)
+        $(NAMES:%=check-%) $(NAMES:%=publish-%) $(NAMES:%=pages-%) cover $(NAMES:%=cover-%)
 
 # The PDF first: the EPUB marks where the print pages begin, and reads them from
 # the layout the PDF build leaves in $(BUILD)/.cache (or lays the book out itself).
@@ -122,6 +129,8 @@ booklet: $(BOOKLETS) ## the PDF imposed two-up for an office printer: print doub
 
 $(BUILD)/%-booklet.pdf: $(BUILD)/%.pdf
 	$(TOOL) booklet $< -o $@ $(if $(SHEET),--sheet $(SHEET)) $(if $(CREEP),--creep $(CREEP))
+
+cover: $(NAMES:%=cover-%) ## the print cover, back, spine and front, sized from the book: PROFILE=kdp, lulu or press (the default: the book's print profile, else press)
 
 check: $(NAMES:%=check-%) ## EPUBCheck, Ace, and preflight of each PDF for its print profile (warnings fail too)
 
@@ -185,8 +194,9 @@ $(AXE): | $(ACE_CLI)
 # Debian packages the build needs from the system: the book typeface (and DejaVu, a
 # TrueType face the tests restyle a book with), Java for
 # EPUBCheck, Pango and HarfBuzz for WeasyPrint, and a CMYK ICC profile for PDF/X
-# (Ghostscript's, in libgs-common); qpdf and poppler (pdfinfo, pdftoppm), which the
-# tests use as independent readers of the joined PDF. Installed when missing and we are root.
+# (Ghostscript's, in libgs-common); qpdf and poppler (pdfinfo, pdftoppm), which the tests use as
+# independent readers of the joined PDF, and zbar, with which they read the covers' barcodes back.
+# Installed when missing and we are root.
 $(SETUP): pyproject.toml
 	@missing=""; \
 	fc-list 2>/dev/null | grep -qi "Linux Libertine O" || missing="$$missing fonts-linuxlibertine"; \
@@ -198,10 +208,11 @@ $(SETUP): pyproject.toml
 	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
 	command -v qpdf >/dev/null 2>&1 || missing="$$missing qpdf"; \
 	command -v pdfinfo >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	ldconfig -p 2>/dev/null | grep -q libzbar.so.0 || missing="$$missing libzbar0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing system packages:$$missing"; \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	  else \
 	    echo "missing system packages:$$missing -- install them (e.g. sudo apt-get install$$missing) and run make again" >&2; \
 	    exit 1; \

@@ -102,7 +102,7 @@ def test_a_release_holds_every_format_named_by_slug_and_version(shelf, slug, ver
     base = f"{slug}-{version}"
     assert sorted(p.name for p in release(root, slug, version).iterdir()) == sorted([
         f"{base}.epub", f"{base}.pdf", f"{base}-print.pdf", f"{base}-booklet.pdf",
-        f"{base}-cover.jpg", f"{base}-thumbnail.jpg", "SHA256SUMS", "release.json"])
+        f"{base}-print-cover.pdf", f"{base}-cover.jpg", f"{base}-thumbnail.jpg", "SHA256SUMS", "release.json"])
 
 
 @pytest.mark.parametrize("slug", ["alder-and-ash", "birch", "le-chene"])
@@ -113,7 +113,7 @@ def test_sha256sum_checks_every_file_of_a_release(shelf, slug):
             result = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=folder,
                                     capture_output=True, text=True)
             assert result.returncode == 0, result.stdout + result.stderr
-            assert result.stdout.count(": OK") == 7
+            assert result.stdout.count(": OK") == 8
 
 
 def test_release_json_describes_the_book_and_its_files(shelf):
@@ -133,7 +133,8 @@ def test_release_json_describes_the_book_and_its_files(shelf):
         assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert {e["format"]: e["media_type"] for e in data["files"]} == {
         "epub": "application/epub+zip", "pdf": "application/pdf", "print-pdf": "application/pdf",
-        "booklet-pdf": "application/pdf", "cover": "image/jpeg", "thumbnail": "image/jpeg"}
+        "booklet-pdf": "application/pdf", "print-cover": "application/pdf", "cover": "image/jpeg",
+        "thumbnail": "image/jpeg"}
 
 
 def test_the_print_pdf_is_for_the_press_and_the_pdf_for_screens(shelf):
@@ -146,6 +147,14 @@ def test_the_print_pdf_is_for_the_press_and_the_pdf_for_screens(shelf):
     screen = PdfReader(folder / "alder-and-ash-1.0.pdf")
     assert "/OutputIntents" not in screen.trailer["/Root"]
     assert screen.pages[0].bleedbox == screen.pages[0].trimbox
+    # The press's cover of a saddle-stitched pamphlet: a plus cover, outside and inside,
+    # each sheet two A5 pages wide, PDF/X with the interior's output intent.
+    cover = PdfReader(folder / "alder-and-ash-1.0-print-cover.pdf")
+    assert len(cover.pages) == 2
+    assert [round(float(v) * 25.4 / 72, 2) for v in cover.pages[0].trimbox[2:]] == [296.0, 210.0]
+    (cover_intent,) = [i.get_object() for i in cover.trailer["/Root"]["/OutputIntents"]]
+    assert (cover_intent["/DestOutputProfile"].get_object().get_data()
+            == intent["/DestOutputProfile"].get_object().get_data())
 
 
 def test_a_new_version_leaves_every_earlier_release_as_it_was(shelf):

@@ -118,7 +118,7 @@ def build_cover(manuscript: Path, outdir: Path, styles: Styles | None = None, pr
     name = print_profile_name(book, styles, profile)
     chosen = choose_profile(book, styles, name)
     paper = paper or book.metadata.cover.paper
-    cover_sheet(chosen, 0, paper)  # a profile without a cover, or an unknown paper: before building
+    cover_sheet(chosen, 0, paper, source=book.source)  # no cover, or an unknown paper: before building
     own = name == choose_profile(book, styles).name
     interior = build(manuscript, outdir, ("pdf",), styles, None if own else name, strict, jobs)
     with collect() as found, outputs_held():

@@ -39,11 +39,11 @@ def make_cover(book: Book, styles: Styles, cache: Cache | None = None) -> bytes:
 def generated_front(book: Book, styles: Styles, sheet: CoverSheet, cache: Cache | None = None) -> bytes:
     """The generated cover drawn again at the shape of a print cover's front and its
     bleed, as a PNG of 300 pixels per inch: the same design, its text fitted again."""
-    from .wrap import front_pixels, front_size
+    from .wrap import PRINT_PPI, front_pixels, front_size
 
     width, height = front_size(sheet)
     shape = COVER_WIDTH * height / width  # the designed width, the front's shape
-    pixels = front_pixels(sheet)[0]
+    pixels = front_pixels(sheet, PRINT_PPI + 10)[0]  # a little over: never just under 300 ppi
     cache = cache or Cache(None)
     html = render_cover(book, styles)
     key = cache_key(RECIPE, "front", html, f"{shape:.1f}", str(pixels),

@@ -22,27 +22,28 @@ from ..problems import Problem, fail, report
 from ..render.wrap import CoverParts, render_wrap
 from ..support.styles import Styles
 from .barcode import isbn_symbol
-from .profiles import PrintProfile
+from .profiles import MARKS_ROOM_MM, PrintProfile
 
 INFO_KEY = "PamphleteerCover"  # the sheet's sizes, as JSON, in the PDF's Info
 PRINT_PPI = 300  # what a picture needs at its printed size
 POINTS_PER_MM = 72 / 25.4
 SPINE_MAX_PT = 14.0  # the spine's text is never set larger than this
-SPINE_MIN_PT = 5.0  # nor smaller: a spine too narrow for it is left blank
+SPINE_MIN_PT = 3.0  # nor smaller (KDP at 80 pages leaves 1.4 mm): a spine too narrow is left blank
 BODY_PT = 12.0
 
 
 def cover_sheet(profile: PrintProfile, pages: int, paper: str | None = None,
-                interior: str = "") -> CoverSheet:
-    """Where everything goes on the cover of an interior of `pages` pages (the file `interior`)."""
+                interior: str = "", source: Path | None = None) -> CoverSheet:
+    """Where everything goes on the cover of an interior of `pages` pages (the file
+    `interior`); `source`: the manuscript, which an error names."""
     rules = profile.cover
     if rules is None:
         raise fail("COVER-001", f"the '{profile.name}' profile makes no print cover (it has no 'cover:' "
-                   "block): choose kdp, lulu or press, or add a 'cover:' block to a copy of the profile")
+                   "block): choose kdp, lulu or press, or add a 'cover:' block to a copy of the profile", source)
     if paper is not None and paper not in rules.papers:
         known = ", ".join(rules.papers) or "none (its spine does not depend on paper)"
         raise fail("COVER-002", f"the '{profile.name}' profile knows no paper '{paper}': "
-                   f"its papers are {known}")
+                   f"its papers are {known}", source)
     plus = profile.binding == "saddle-stitch"
     spine = 0.0 if plus else pages * rules.thickness(paper) + rules.spine_base
     trim = profile.trim
@@ -64,19 +65,21 @@ def write_cover(book: Book, sheet: CoverSheet, profile: PrintProfile, styles: St
                 front: bytes | None = None) -> bytes:
     """The cover as PDF bytes. `front`: the generated front picture (PNG), when the book
     has no cover image of its own."""
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
 
     from ..support.fetcher import FolderFetcher
     from .writer import pdf_bytes
 
     parts = cover_parts(book, sheet, profile, front)
     html = render_wrap(book, sheet, parts, styles)
-    folders = [book.source.parent, *styles.folders]
+    folders = [book.source.parent, *styles.folders,
+               *([profile.output_intent.parent] if profile.output_intent else [])]
     base_url = styles.find("cover/wrap.html").parent.as_uri() + "/"
-    intent = ([CSS(string=f"@color-profile device-cmyk {{ src: url({profile.output_intent.as_uri()}); "
-                          "components: cyan, magenta, yellow, black; }")] if profile.output_intent else [])
-    document = HTML(string=html, base_url=base_url, url_fetcher=FolderFetcher(folders)).render(
-        stylesheets=intent)
+    if profile.output_intent:  # the interior's output intent (PDF/X), in the document's own styles
+        html = html.replace("</head>", f"<style>@color-profile device-cmyk {{ src: url("
+                            f"{profile.output_intent.as_uri()}); components: cyan, magenta, yellow, black; }}"
+                            "</style></head>", 1)
+    document = HTML(string=html, base_url=base_url, url_fetcher=FolderFetcher(folders)).render()
     # The bleed is on every outer edge of the sheet, whatever the interior's is.
     as_printed = replace(profile, bleed=sheet.bleed, bleed_edges="all", crop_marks=parts.marks == "crop")
     return pdf_bytes(book, document, as_printed, info={INFO_KEY: sheet.to_json()})
@@ -92,7 +95,8 @@ def cover_parts(book: Book, sheet: CoverSheet, profile: PrintProfile, front: byt
     title, author, size, length = spine_words(book, sheet)
     return CoverParts(front_src=front_src, barcode=barcode_svg(book, sheet), spine_title=title,
                       spine_author=author, spine_size=size, spine_length=length, body_size=BODY_PT,
-                      marks="crop" if profile.crop_marks else "none")
+                      marks="crop" if profile.crop_marks else "none",
+                      page_bleed=sheet.bleed + (MARKS_ROOM_MM if profile.crop_marks else 0.0))
 
 
 def front_size(sheet: CoverSheet) -> tuple[float, float]:
@@ -154,7 +158,7 @@ def spine_words(book: Book, sheet: CoverSheet) -> tuple[str, str, float, float]:
                        book.source))
         return "", "", 0.0, length
     room = (sheet.spine - 2 * sheet.spine_clearance) * POINTS_PER_MM
-    size = min(SPINE_MAX_PT, room / 1.25)  # the line's height, with its ascenders and descenders
+    size = min(SPINE_MAX_PT, room / 1.2)  # the em box, ascenders to descenders, with some play
     title, author = meta.title, meta.author_line
     for words in ((title, author), (title, "")):
         wide = _text_length(words[0], size)

@@ -30,7 +30,7 @@ ACQUISITION_FEED = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 OPEN_ACCESS = "http://opds-spec.org/acquisition/open-access"
 IMAGE = "http://opds-spec.org/image"
 THUMBNAIL = "http://opds-spec.org/image/thumbnail"
-DOWNLOADS = ("epub", "pdf", "print-pdf", "booklet-pdf")  # in the order the page offers them
+DOWNLOADS = ("epub", "pdf", "print-pdf", "booklet-pdf", "print-cover")  # in the order the page offers them
 REQUIRED = ("title", "identifier", "language", "version", "slug", "published", "files")
 
 
@@ -198,7 +198,8 @@ def _entry(feed: ET.Element, release: Release, entry_id: str, base: str) -> ET.E
 
 
 FORMAT_NAMES = {"epub": "EPUB", "pdf": "PDF for reading on screen",
-                "print-pdf": "PDF for the printer", "booklet-pdf": "PDF booklet for home printing"}
+                "print-pdf": "PDF for the printer", "booklet-pdf": "PDF booklet for home printing",
+                "print-cover": "Cover PDF for the printer"}
 
 
 def _link(parent: ET.Element, rel: str, href: str, media_type: str, title: str | None = None) -> ET.Element:

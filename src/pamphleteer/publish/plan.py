@@ -15,7 +15,7 @@ from ..check.files import check_files
 from ..model import Book
 from ..pdf.booklet import make_booklet
 from ..pdf.profiles import load_profile
-from ..pipeline import build, choose_profile
+from ..pipeline import build, build_cover, choose_profile
 from ..problems import fail
 from ..read.manuscript import read_book
 from ..support.cache import Cache
@@ -75,7 +75,8 @@ def plan_release(book: Book, build_dir: Path, styles: Styles, asked: str | None)
              "cover": build_dir / f"{book.stem}-cover.jpg",
              "pdf": digital, "print-pdf": printed,
              # Its own name: `make booklet SHEET=letter` must not change what is released.
-             "booklet-pdf": digital.with_name(f"{digital.stem}-release-booklet.pdf")}
+             "booklet-pdf": digital.with_name(f"{digital.stem}-release-booklet.pdf"),
+             "print-cover": build_dir / f"{book.stem}-cover-{chosen}.pdf"}
     return Plan(book, chosen, files, {"pdf": digital_option, "print-pdf": print_option})
 
 
@@ -95,6 +96,9 @@ def build_stale(plan: Plan, build_dir: Path, styles: Styles) -> None:
     for kind in ("pdf", "print-pdf"):
         if stale(plan.files[kind]):
             build(book, build_dir, ("pdf",), styles, plan.profiles[kind], strict=True)
+    cover, printed = plan.files["print-cover"], plan.files["print-pdf"]
+    if stale(cover) or cover.stat().st_mtime < printed.stat().st_mtime:
+        build_cover(book, build_dir, styles, plan.print_profile, strict=True)
     booklet, digital = plan.files["booklet-pdf"], plan.files["pdf"]
     if stale(booklet) or booklet.stat().st_mtime < digital.stat().st_mtime:
         make_booklet(digital, booklet)
@@ -113,7 +117,8 @@ def check_release(plan: Plan, styles: Styles) -> None:
     failed = check_files([plan.files["epub"]], strict=True, book=book)
     for kind in ("pdf", "print-pdf"):
         profile = choose_profile(book, styles, plan.profiles[kind])
-        failed |= check_files([plan.files[kind]], strict=True, profile=profile, book=book)
+        files = [plan.files[kind], *([plan.files["print-cover"]] if kind == "print-pdf" else [])]
+        failed |= check_files(files, strict=True, profile=profile, book=book)
     if failed:
         raise fail("PUBLISH-008", "not published: the checks above found problems; fix them and "
                    "publish again (make check shows them too)", book.source)

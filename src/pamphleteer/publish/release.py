@@ -43,7 +43,7 @@ PRINT_DEFAULT = "press"  # the print edition when the manuscript chooses only th
 class Edition:
     """One file of a release: which built file it comes from and what it is called."""
 
-    format: str  # epub, pdf, print-pdf, booklet-pdf, cover, thumbnail
+    format: str  # epub, pdf, print-pdf, booklet-pdf, print-cover, cover, thumbnail
     built: Path
     name: str
     media_type: str
@@ -66,6 +66,7 @@ def editions(book: Book, built: dict[str, Path]) -> list[Edition]:
              ("pdf", f"{base}.pdf", "application/pdf"),
              ("print-pdf", f"{base}-print.pdf", "application/pdf"),
              ("booklet-pdf", f"{base}-booklet.pdf", "application/pdf"),
+             ("print-cover", f"{base}-print-cover.pdf", "application/pdf"),
              ("cover", f"{base}-cover.jpg", "image/jpeg")]
     return [Edition(kind, built[kind], name, media_type) for kind, name, media_type in kinds]
 

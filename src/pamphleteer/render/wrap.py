@@ -21,6 +21,7 @@ class CoverParts:
     spine_length: float  # mm along the spine the text may take
     body_size: float  # pt: the back's text
     marks: str  # "crop" or "none"
+    page_bleed: float  # mm the page reaches past the trim: the bleed, and room for crop marks
 
 
 def render_wrap(book: Book, sheet: CoverSheet, parts: CoverParts, styles: Styles = DEFAULTS) -> str:
