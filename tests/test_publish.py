@@ -102,7 +102,8 @@ def test_a_release_holds_every_format_named_by_slug_and_version(shelf, slug, ver
     base = f"{slug}-{version}"
     assert sorted(p.name for p in release(root, slug, version).iterdir()) == sorted([
         f"{base}.epub", f"{base}.pdf", f"{base}-print.pdf", f"{base}-booklet.pdf",
-        f"{base}-print-cover.pdf", f"{base}-cover.jpg", f"{base}-thumbnail.jpg", "SHA256SUMS", "release.json"])
+        f"{base}-print-cover.pdf", f"{base}-cover.jpg", f"{base}-thumbnail.jpg", "SHA256SUMS",
+        "release.json"])
 
 
 @pytest.mark.parametrize("slug", ["alder-and-ash", "birch", "le-chene"])

@@ -216,7 +216,8 @@ def test_a_profile_without_a_cover_and_an_unknown_paper_are_one_line_errors(tmp_
                                "knows no paper 'gold': its papers are white, cream, standard-colour, "
                                "premium-colour [COVER-002]")):
         result = subprocess.run([sys.executable, "-m", "pamphleteer", "cover", str(path), "-o",
-                                 str(tmp_path / "out"), *options], capture_output=True, text=True, timeout=300)
+                                 str(tmp_path / "out"), *options],
+                                capture_output=True, text=True, timeout=300)
         assert result.returncode == 1
         (line,) = result.stderr.strip().splitlines()
         assert line.startswith(f"{path}: error: ") and expected in line

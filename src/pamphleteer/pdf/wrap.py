@@ -39,7 +39,8 @@ def cover_sheet(profile: PrintProfile, pages: int, paper: str | None = None,
     rules = profile.cover
     if rules is None:
         raise fail("COVER-001", f"the '{profile.name}' profile makes no print cover (it has no 'cover:' "
-                   "block): choose kdp, lulu or press, or add a 'cover:' block to a copy of the profile", source)
+                   "block): choose kdp, lulu or press, or add a 'cover:' block to a copy of the profile",
+                   source)
     if paper is not None and paper not in rules.papers:
         known = ", ".join(rules.papers) or "none (its spine does not depend on paper)"
         raise fail("COVER-002", f"the '{profile.name}' profile knows no paper '{paper}': "
