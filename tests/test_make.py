@@ -122,6 +122,13 @@ def test_no_target_touches_the_manuscript_or_its_pictures(built):
 
 
 
+def test_make_cover_asks_for_the_profile_and_paper_given(built):
+    _, variables = built
+    lines = make("-n", "cover", "PROFILE=kdp", "PAPER=cream", **variables).stdout.splitlines()
+    assert lines == [f".venv/bin/pamphleteer cover {variables['MANUSCRIPT']} -o {variables['BUILD']} "
+                     "--profile kdp --paper cream"]
+
+
 def test_make_check_runs_the_ace_named_in_the_environment(built, tmp_path):
     """ACE in the environment names the Ace that `pamphleteer check` runs (check/ace.py);
     make must hand it down, not put its own in its place."""
