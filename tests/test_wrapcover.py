@@ -214,7 +214,7 @@ def test_a_profile_without_a_cover_and_an_unknown_paper_are_one_line_errors(tmp_
                                "'cover:' block): choose kdp, lulu or press"),
                               (["--profile", "kdp", "--paper", "gold"],
                                "knows no paper 'gold': its papers are white, cream, standard-colour, "
-                               "premium-colour [COVER-002]")):
+                               "premium-colour [COVER-011]")):
         result = subprocess.run([sys.executable, "-m", "pamphleteer", "cover", str(path), "-o",
                                  str(tmp_path / "out"), *options],
                                 capture_output=True, text=True, timeout=300)
@@ -232,4 +232,4 @@ def test_a_cover_image_too_small_for_the_front_is_a_warning_with_the_pixels_miss
     (warning,) = [p for p in heard.found if p.code == "PRINT-053"]
     assert "the cover image fills the front at 97 ppi (600 × 900 px" in warning.message
     # the front and its bleed on the outer edge, top and bottom: 6.125 × 9.25 in
-    assert "for 300 ppi it needs 1838 × 2775 px, 1238 × 1875 px more" in warning.message
+    assert "for 300 ppi it needs 1850 × 2775 px, 1250 × 1875 px more" in warning.message

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..problems import Problem, report_all
 from .ace import check_ace
+from .coverpreflight import cover_report
 from .epubcheck import check_epub
 from .findings import Report
 from .pdf import check_pdf
@@ -17,13 +18,19 @@ def check_reports(paths: list[Path], profile=None, book=None) -> Iterator[Report
     """Each file's reports, each as soon as its check is done.
 
     With a print `profile`, PDFs are preflighted for it too; with the `book`, findings
-    about pictures name the image and its manuscript line."""
+    about pictures name the image and its manuscript line. A print cover (`pamphleteer
+    cover`) gets the cover preflight instead, for the profile it was made for, with or
+    without `profile`: the interior's would misjudge it."""
     for path in paths:
         yield check_file(path)
         if path.suffix.lower() == ".epub" and path.is_file() and (ace := check_ace(path)):
             yield ace
-        if profile is not None and path.suffix.lower() == ".pdf" and path.is_file():
-            yield preflight(path, profile, book)
+        if path.suffix.lower() == ".pdf" and path.is_file():
+            cover = cover_report(path, book)
+            if cover is not None:
+                yield cover
+            elif profile is not None:
+                yield preflight(path, profile, book)
 
 
 def check_files(paths: list[Path], strict: bool = False, profile=None, book=None) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from ..pdf.wrap import INFO_KEY as COVER_INFO
 from ..problems import Problem, counted
 from .findings import Report
 
@@ -76,7 +77,7 @@ def _metadata_findings(reader: PdfReader) -> list[Problem]:
     if not info.get("/Title"):
         findings.append(Problem("warning", "PDF-002",
                                 "the PDF has no title: set 'title' in the front matter"))
-    if not reader.outline:
+    if not reader.outline and f"/{COVER_INFO}" not in info:  # a cover has no headings to mark
         findings.append(Problem("info", "PDF-003",
                                 "the PDF has no bookmarks: give the manuscript headings"))
     return findings

@@ -413,6 +413,12 @@ def set_page_boxes(pdf, profile: PrintProfile, first_page: int = 1) -> None:
             right + (bleed if is_right_hand else spine), bottom + bleed])
 
 
+def set_info(pdf, items: dict[str, str]) -> None:
+    """Keys of our own in the PDF's Info dictionary (the print cover's sizes)."""
+    for key, value in items.items():
+        pdf.info[key] = pydyf.String(value)
+
+
 def drop_annotations(pdf) -> None:
     """PDF/X allows no link annotations on the printed area; paper has no links anyway."""
     for number in pdf.pages["Kids"][::3]:

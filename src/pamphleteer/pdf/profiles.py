@@ -198,45 +198,39 @@ def _read_cover(loader, node, diag: Diagnostics) -> dict[str, tuple[object, int]
             hint = (f"did you mean '{near[0]}'?" if near
                     else f"the keys are {', '.join(COVER_KEYS)}, paper-NAME")
             diag.error("PROFILE-012", f"unknown key '{key}' under 'cover' ({hint})", line=line)
-        elif not isinstance(value_node, yaml.ScalarNode):
-            diag.error("PROFILE-011", f"'{key}' takes one value, not a list or a mapping", line=line)
         else:
-            values[key] = (loader.construct_object(value_node, deep=True), line)
+            _scalar(loader, key, value_node, line, values, diag)
     return values
+
+
+def _scalar(loader, key: str, node, line: int, values: dict, diag: Diagnostics) -> None:
+    """values[key] = (the value, its line), if it is one value."""
+    if not isinstance(node, yaml.ScalarNode):
+        diag.error("PROFILE-011", f"'{key}' takes one value, not a list or a mapping", line=line)
+    else:
+        values[key] = (loader.construct_object(node, deep=True), line)
 
 
 def _cover_rules(key: str, given: object, line: int | None, diag: Diagnostics) -> CoverRules | None:
     if given is None:
         return None
     if not isinstance(given, dict):
-        diag.error("PROFILE-011", "'cover' takes 'key: value' lines under it, such as 'bleed: 0.125in'",
+        diag.error("PROFILE-014", "'cover' takes 'key: value' lines under it, such as 'bleed: 0.125in'",
                    line=line)
         return None
-    papers = {}
-    for name, (value, where) in given.items():
-        if name.startswith("paper-"):
-            try:
-                papers[name.removeprefix("paper-")] = parse_length(str(value))
-            except ValueError as exc:
-                diag.error("PROFILE-008", f"'{name}': {exc}", line=where)
+    papers = {name.removeprefix("paper-"): _setting(name, value, where, diag, "length")
+              for name, (value, where) in given.items() if name.startswith("paper-")}
     settings = {}
     for name, (default, kind) in COVER_KEYS.items():
         value, where = given.get(name, (default, None))
-        if kind == "length" and _none(value) is None:
-            settings[name] = None
-            continue
-        try:
-            settings[name] = READERS.get(kind, _choice)(name, value)
-        except _Wrong as wrong:
-            diag.error(wrong.code, wrong.message, line=where)
-        except ValueError as exc:
-            diag.error("PROFILE-008", f"'{name}': {exc}", line=where)
+        settings[name] = None if kind == "length" and _none(value) is None else _setting(
+            name, value, where, diag, kind)
     paper = settings.get("paper")
     if papers and paper not in papers:
         diag.error("PROFILE-013", f"'paper' under 'cover' must name one of the papers given "
                    f"({', '.join(papers)}), not '{paper}'", line=given.get("paper", (None, line))[1])
         return None
-    if any(name not in settings for name in COVER_KEYS):
+    if diag.problems:
         return None
     return CoverRules(papers, paper, settings["spine-base"] or 0.0, settings["bleed"] or 0.0,
                       settings["safe-zone"] or 0.0, settings["spine-text-from"],
@@ -267,10 +261,8 @@ def _read(path: Path, diag: Diagnostics) -> dict[str, tuple[object, int]]:
                 diag.error("PROFILE-004", f"unknown profile key '{key}' ({hint})", line=line)
             elif key == "cover" and isinstance(value_node, yaml.MappingNode):
                 values[key] = (_read_cover(loader, value_node, diag), line)
-            elif not isinstance(value_node, yaml.ScalarNode):
-                diag.error("PROFILE-011", f"'{key}' takes one value, not a list or a mapping", line=line)
             else:
-                values[key] = (loader.construct_object(value_node, deep=True), line)
+                _scalar(loader, key, value_node, line, values, diag)
         return values
     except yaml.YAMLError as exc:
         # Where YAML gave up, or where what it was reading began (an unclosed bracket's line).
@@ -282,9 +274,9 @@ def _read(path: Path, diag: Diagnostics) -> dict[str, tuple[object, int]]:
         loader.dispose()
 
 
-def _setting(key: str, value: object, line: int | None, diag: Diagnostics) -> object:
-    """A profile's value read as its key says; what is wrong is reported in `diag`."""
-    kind = KEYS[key][1]
+def _setting(key: str, value: object, line: int | None, diag: Diagnostics, kind: str | None = None) -> object:
+    """A profile's value read as its key (or `kind`) says; what is wrong is reported in `diag`."""
+    kind = kind or KEYS[key][1]
     if kind == "cover":
         return _cover_rules(key, value, line, diag)
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import math
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -38,12 +39,12 @@ def cover_sheet(profile: PrintProfile, pages: int, paper: str | None = None,
     `interior`); `source`: the manuscript, which an error names."""
     rules = profile.cover
     if rules is None:
-        raise fail("COVER-001", f"the '{profile.name}' profile makes no print cover (it has no 'cover:' "
+        raise fail("COVER-010", f"the '{profile.name}' profile makes no print cover (it has no 'cover:' "
                    "block): choose kdp, lulu or press, or add a 'cover:' block to a copy of the profile",
                    source)
     if paper is not None and paper not in rules.papers:
         known = ", ".join(rules.papers) or "none (its spine does not depend on paper)"
-        raise fail("COVER-002", f"the '{profile.name}' profile knows no paper '{paper}': "
+        raise fail("COVER-011", f"the '{profile.name}' profile knows no paper '{paper}': "
                    f"its papers are {known}", source)
     plus = profile.binding == "saddle-stitch"
     spine = 0.0 if plus else pages * rules.thickness(paper) + rules.spine_base
@@ -107,7 +108,7 @@ def front_size(sheet: CoverSheet) -> tuple[float, float]:
 
 def front_pixels(sheet: CoverSheet, ppi: int = PRINT_PPI) -> tuple[int, int]:
     width, height = front_size(sheet)
-    return round(width / 25.4 * ppi), round(height / 25.4 * ppi)
+    return math.ceil(width / 25.4 * ppi), math.ceil(height / 25.4 * ppi)
 
 
 def warn_if_coarse(book: Book, sheet: CoverSheet) -> None:
@@ -122,11 +123,12 @@ def warn_if_coarse(book: Book, sheet: CoverSheet) -> None:
     scale = max(need_w / width, need_h / height)
     if scale > 1.0:
         ppi = PRINT_PPI / scale
+        wide, high = math.ceil(width * scale), math.ceil(height * scale)  # at its own shape
         report(Problem("warning", "PRINT-053",
                        f"the cover image fills the front at {ppi:.0f} ppi ({width} × {height} px over "
                        f"{front_size(sheet)[0]:.1f} × {front_size(sheet)[1]:.1f} mm with the bleed); for "
-                       f"300 ppi it needs {need_w} × {need_h} px, {max(0, need_w - width)} × "
-                       f"{max(0, need_h - height)} px more: use a larger original", path))
+                       f"300 ppi it needs {wide} × {high} px, {wide - width} × {high - height} px more: "
+                       "use a larger original", path))
 
 
 def barcode_svg(book: Book, sheet: CoverSheet) -> str:
@@ -137,7 +139,7 @@ def barcode_svg(book: Book, sheet: CoverSheet) -> str:
     room = (sheet.barcode.width - 2.0, sheet.barcode.height - 2.0)  # a white margin round the symbol
     symbol = isbn_symbol(number.removeprefix("urn:isbn:"), book.metadata.cover.price, room)
     if symbol is None:
-        raise fail("COVER-003", f"the barcode area of the '{sheet.profile}' profile "
+        raise fail("COVER-012", f"the barcode area of the '{sheet.profile}' profile "
                    f"({sheet.barcode.width:.1f} × {sheet.barcode.height:.1f} mm) is too small for an "
                    "EAN-13 at 80 % of its size, the least GS1 allows: make 'barcode-width' and "
                    "'barcode-height' larger in the profile's cover: block", book.source)
@@ -153,11 +155,8 @@ def spine_words(book: Book, sheet: CoverSheet) -> tuple[str, str, float, float]:
     if sheet.kind == "plus":
         return "", "", 0.0, length
     if not sheet.spine_text:
-        report(Problem("info", "PRINT-052",
-                       f"the spine is left blank: {sheet.pages} pages are fewer than the "
-                       f"{sheet.spine_text_from} the '{sheet.profile}' profile needs for spine text",
-                       book.source))
-        return "", "", 0.0, length
+        return _blank_spine(book, f"{sheet.pages} pages are fewer than the {sheet.spine_text_from} "
+                            f"the '{sheet.profile}' profile needs for spine text", length)
     room = (sheet.spine - 2 * sheet.spine_clearance) * POINTS_PER_MM
     size = min(SPINE_MAX_PT, room / 1.2)  # the em box, ascenders to descenders, with some play
     title, author = meta.title, meta.author_line
@@ -168,8 +167,12 @@ def spine_words(book: Book, sheet: CoverSheet) -> tuple[str, str, float, float]:
         fitted = min(size, size * length * POINTS_PER_MM / wide) if wide else size
         if fitted >= SPINE_MIN_PT:
             return words[0], words[1], round(fitted * 0.98, 2), length
-    report(Problem("info", "PRINT-052", f"the spine is left blank: {sheet.spine:.1f} mm is too narrow "
-                   f"for the title at {SPINE_MIN_PT:g} pt", book.source))
+    return _blank_spine(book, f"{sheet.spine:.1f} mm is too narrow for the title at {SPINE_MIN_PT:g} pt",
+                        length)
+
+
+def _blank_spine(book: Book, why: str, length: float) -> tuple[str, str, float, float]:
+    report(Problem("info", "PRINT-052", f"the spine is left blank: {why}", book.source))
     return "", "", 0.0, length
 
 

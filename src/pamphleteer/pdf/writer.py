@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pydyf
-
 from ..model import Book
 from .internals import (
     complete_text_mapping,
@@ -15,6 +13,7 @@ from .internals import (
     drop_subset_prefixes,
     fix_document_id,
     mark_bookmark_levels,
+    set_info,
     set_page_boxes,
 )
 from .profiles import PrintProfile
@@ -38,8 +37,7 @@ def pdf_bytes(book: Book, document, profile: PrintProfile, first_page: int = 1,
         fix_document_id(pdf, book.metadata.identifier)
         if for_join:
             mark_bookmark_levels(document, pdf)
-        for key, value in (info or {}).items():
-            pdf.info[key] = pydyf.String(value)
+        set_info(pdf, info or {})
 
     return document.write_pdf(pdf_identifier=identifier, pdf_variant=profile.pdf_variant,
                               full_fonts=profile.full_fonts, finisher=finish)

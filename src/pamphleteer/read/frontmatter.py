@@ -517,16 +517,11 @@ def _cover_options(value, diag: Diagnostics, lines: KeyLines) -> CoverOptions:
         diag.error("READ-085", f"'spine-direction' under 'cover' is 'down' (top to bottom, as English "
                    f"books) or 'up', not '{direction}'", line=lines.line("cover", "spine-direction"))
         direction = "down"
-    texts = {}
-    for key in ("inside", "paper"):
-        text = value.get(key)
-        if isinstance(text, (dict, list)):
-            diag.error("READ-018", f"'{key}' under 'cover' must be plain text, not a list or a mapping",
-                       line=lines.line("cover", key))
-            text = None
-        texts[key] = " ".join(str(text).split()) if text is not None else None
+    def line(key: str) -> int:
+        return lines.line("cover", key)
+
     return CoverOptions(price=str(price) if price is not None else None, spine_direction=direction,
-                        inside=texts["inside"] or None, paper=texts["paper"] or None)
+                        inside=_text(value, "inside", diag, line), paper=_text(value, "paper", diag, line))
 
 
 def key_line(yaml_text: str, *path: str) -> int:
