@@ -190,6 +190,24 @@ def test_every_mistake_in_a_profile_is_reported_at_once_with_its_line(tmp_path):
     assert all(str(p).startswith(f"{path}:{p.line}: error: ") for p in caught.value.problems)
 
 
+def test_the_mistakes_of_a_profiles_cover_block_are_reported_at_once_with_their_lines(tmp_path):
+    styles = tmp_path / "styles"
+    shutil.copytree(DEFAULT_STYLES, styles)
+    path = styles / "profiles" / "mine.yaml"
+    path.write_text("trim: 6x9\nbinding: perfect\ncover:\n  paper-white: 0.002252in\n"
+                    "  paper-thick: a lot\n  paper: white\n  spine-text-form: 80\n"
+                    "  barcode-width: [2, in]\n  bleed: 0.125in\n")
+    with pytest.raises(PamphleteerError) as caught:
+        load_profile("mine", Styles.with_own(styles))
+    found = [(p.line, p.code) for p in caught.value.problems]
+    assert found == [(5, "PROFILE-008"), (7, "PROFILE-012"), (8, "PROFILE-011")]
+    assert "did you mean 'spine-text-from'?" in caught.value.problems[1].message
+    path.write_text("trim: 6x9\ncover:\n  paper-white: 0.002252in\n  paper: glossy\n")
+    with pytest.raises(PamphleteerError, match=r"mine.yaml:4: error: 'paper' under 'cover' must name one "
+                                               r"of the papers given \(white\), not 'glossy' \[PROFILE-013\]"):
+        load_profile("mine", Styles.with_own(styles))
+
+
 def test_press_text_is_black_ink_only_with_no_links_or_interpolation(built):
     reader = PdfReader(built["press"])
     page = reader.pages[3]
