@@ -198,6 +198,8 @@ def test_the_cover_is_sized_from_the_interior_it_builds(tmp_path):
     assert (interior.name, made.name) == ("test-kdp.pdf", "test-cover-kdp.pdf")
     sheet = CoverSheet.from_json(PdfReader(made).metadata[f"/{INFO_KEY}"])
     assert sheet.pages == page_count(interior) and sheet.interior == "test-kdp.pdf"
+    # dated as the interior is (the book's date), not by the clock: the same bytes every time
+    assert PdfReader(made).metadata["/CreationDate"] == PdfReader(interior).metadata["/CreationDate"]
     (page,) = boxes_mm(made.read_bytes())
     assert page["trimbox"][2] == pytest.approx((12 + sheet.pages * KDP_WHITE) * INCH, abs=0.01)
     # The generated front: the book's title on it, at 300 ppi or more.

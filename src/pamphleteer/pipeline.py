@@ -128,7 +128,7 @@ def build_cover(manuscript: Path, outdir: Path, styles: Styles | None = None, pr
                  else generated_front(book, styles, sheet, build_cache(outdir)))
         step("writing the cover")
         with stage("cover"):
-            pdf = write_cover(book, sheet, chosen, styles, front)
+            pdf = write_cover(book, sheet, chosen, styles, front, _created(book))
         outputs = {"pdf": interior.outputs["pdf"],
                    "print-cover": write_output(outdir / f"{book.stem}-cover-{name}.pdf", pdf)}
         if strict and found.warnings:

@@ -64,12 +64,13 @@ def cover_sheet(profile: PrintProfile, pages: int, paper: str | None = None,
 
 
 def write_cover(book: Book, sheet: CoverSheet, profile: PrintProfile, styles: Styles,
-                front: bytes | None = None) -> bytes:
+                front: bytes | None = None, created: str = "2000-01-01T00:00:00Z") -> bytes:
     """The cover as PDF bytes. `front`: the generated front picture (PNG), when the book
-    has no cover image of its own."""
+    has no cover image of its own; `created`: when the book was made, as the interior says."""
     from weasyprint import HTML
 
     from ..support.fetcher import FolderFetcher
+    from .piecepdf import dated
     from .writer import pdf_bytes
 
     parts = cover_parts(book, sheet, profile, front)
@@ -81,7 +82,8 @@ def write_cover(book: Book, sheet: CoverSheet, profile: PrintProfile, styles: St
         html = html.replace("</head>", f"<style>@color-profile device-cmyk {{ src: url("
                             f"{profile.output_intent.as_uri()}); components: cyan, magenta, yellow, black; }}"
                             "</style></head>", 1)
-    document = HTML(string=html, base_url=base_url, url_fetcher=FolderFetcher(folders)).render()
+    document = dated(HTML(string=html, base_url=base_url, url_fetcher=FolderFetcher(folders)).render(),
+                     created)
     # The bleed is on every outer edge of the sheet, whatever the interior's is.
     as_printed = replace(profile, bleed=sheet.bleed, bleed_edges="all", crop_marks=parts.marks == "crop")
     return pdf_bytes(book, document, as_printed, info={INFO_KEY: sheet.to_json()})
