@@ -47,10 +47,21 @@ def front(tmp_path_factory) -> bytes:
     return data.getvalue()
 
 
-def cover(book, profile_name: str, pages: int, front: bytes, paper: str | None = None):
+def made_cover(book, profile_name: str, pages: int, front: bytes, paper: str | None = None):
     profile = load_profile(profile_name, DEFAULTS)
     sheet = cover_sheet(profile, pages, paper)
     return sheet, write_cover(book, sheet, profile, DEFAULTS, front)
+
+
+_MADE: dict = {}
+
+
+def cover(book, profile_name: str, pages: int, front: bytes, paper: str | None = None):
+    """made_cover, once for each book and size in this module (tests only read them)."""
+    key = (book.source, book.metadata, profile_name, pages, paper)
+    if key not in _MADE:
+        _MADE[key] = made_cover(book, profile_name, pages, front, paper)
+    return _MADE[key]
 
 
 def boxes_mm(pdf: bytes) -> list[dict[str, list[float]]]:
@@ -187,7 +198,7 @@ def test_a_press_plus_cover_has_an_outside_and_an_inside_and_no_spine(front, tmp
 
 
 def test_the_same_cover_is_the_same_bytes(book, front):
-    assert cover(book, "kdp", 150, front)[1] == cover(book, "kdp", 150, front)[1]
+    assert made_cover(book, "kdp", 150, front)[1] == made_cover(book, "kdp", 150, front)[1]
 
 
 def test_the_cover_is_sized_from_the_interior_it_builds(tmp_path):

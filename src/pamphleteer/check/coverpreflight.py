@@ -39,7 +39,7 @@ from ..pdf.wrap import INFO_KEY, PRINT_PPI, cover_sheet
 from ..problems import PamphleteerError, Problem, counted
 from ..support.styles import DEFAULTS, Styles
 from .findings import Report
-from .preflight import _accept
+from .preflight import with_accepted
 
 MM = 72 / 25.4  # points per millimetre
 SLACK = 0.01  # mm: rounding in the layout and in the PDF's numbers
@@ -126,7 +126,7 @@ def cover_report(path: Path, book: Book | None = None) -> Report | None:
         if number == 0 and sheet.kind == "wrap":
             findings += _spine_findings(sheet, panels, page, pages, rule)
         findings += _picture_findings(sheet, panels, page, number, book)
-    findings = _accept(findings, book.metadata.print_accept if book else ())
+    findings = with_accepted(findings, book.metadata.print_accept if book else ())
     summary = f"print cover for '{sheet.profile}': " \
               f"{counted(sum(f.severity == 'error' for f in findings), 'error')}, " \
               f"{counted(sum(f.severity == 'warning' for f in findings), 'warning')}"

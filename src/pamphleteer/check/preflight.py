@@ -52,14 +52,14 @@ def preflight(pdf: Path, profile: PrintProfile, book: Book | None = None) -> Rep
     findings += _placement_findings(pages, reader, profile, book, placed)
     if profile.output_intent:
         findings += _colour_findings(pages, book, placed) + _drawing_findings(book)
-    findings = _accept(findings, book.metadata.print_accept if book else ())
+    findings = with_accepted(findings, book.metadata.print_accept if book else ())
     summary = f"preflight for '{profile.name}' ({profile.description}): " \
               f"{counted(sum(f.severity == 'error' for f in findings), 'error')}, " \
               f"{counted(sum(f.severity == 'warning' for f in findings), 'warning')}"
     return Report(pdf, summary, findings)
 
 
-def _accept(findings: list[Problem], accepted: tuple[str, ...]) -> list[Problem]:
+def with_accepted(findings: list[Problem], accepted: tuple[str, ...]) -> list[Problem]:
     """A warning the front matter accepts is still shown, as information: it fails no check."""
     return [replace(f, severity="info", message=f"{f.message} (accepted: 'accept' under 'print')")
             if f.severity == "warning" and f.code in accepted else f for f in findings]
