@@ -78,3 +78,34 @@ def test_no_progress_goes_to_a_file_or_a_pipe(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pamphleteer", "build", str(manuscript), "-o",
                              str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and result.stderr == ""
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_build_can_be_stopped_between_two_pages_of_one_piece(tmp_path):
+    """The preview stops a build when it is saved again or stopped: for a pamphlet of one
+    long piece that must not wait for the whole piece (support/progress.py checkpoint)."""
+    from pamphleteer.pipeline import build
+    from pamphleteer.support.progress import interruptible
+
+    words = " ".join(f"word{n}" for n in range(1500))
+    path = write_manuscript(tmp_path, f"{words}\n\n{words}\n", "title: One piece\ndate: 2026-01-01")
+    asked = []
+
+    def stop_at_the_third_page() -> None:
+        asked.append(1)
+        if len(asked) == 3:
+            raise _Stop
+
+    try:
+        with interruptible(stop_at_the_third_page):
+            build(path, tmp_path / "out", ("pdf",))
+    except _Stop:
+        pass
+    else:
+        raise AssertionError("the build ran to its end")
+    assert len(asked) == 3
+    assert not (tmp_path / "out" / "test.pdf").exists()  # stopped: nothing written
+    assert build(path, tmp_path / "out", ("pdf",)).outputs["pdf"].is_file()  # and it builds again

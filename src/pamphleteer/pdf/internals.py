@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pydyf
 
+from ..support.progress import checkpoint
 from .profiles import PrintProfile
 
 POINTS_PER_MM = 72 / 25.4
@@ -242,6 +243,7 @@ def _paginate(html, root_box, context, before: Pagination | None, from_page: int
         clean.append(not context.reported_footnotes and not context.broken_out_of_flow)
         remake = context.page_maker[index][-1]
         remake.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
+        checkpoint()  # a page is a fraction of a second; a piece can be many seconds
         page, resume_at = remake_page(index, context, root_box, html)
         made.append(page)
         fixed |= bool(page.fixed_boxes)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..pipeline import FORMATS, KeptLayouts, build, choose_profile, edited_pages, keep_layouts
 from ..problems import PamphleteerError, Problem, collect
-from ..support.progress import listened
+from ..support.progress import interruptible, listened
 from ..support.styles import Styles
 from .pages import PrintedPages, changed_pages
 
@@ -116,9 +116,12 @@ class Session:
         quick = self._edited_pages() if self.shown.pages is not None and self.shown.ok else None
         if quick is not None and not superseded():
             self._publish("build", lambda: self._show_edit(quick))
+        def check() -> None:
+            self._check(superseded)
+
         try:
-            with listened(lambda step: self._check(superseded)):
-                result = self._build()
+            with listened(lambda step: check()), interruptible(check):
+                result = self._build()  # stopped at its next step or page when saved again
         except _Superseded:
             result = None
         with self._condition:
@@ -149,12 +152,14 @@ class Session:
         return self.shown.pages.with_edit(edit.pdf, edit.numbers)
 
     def _keep_layouts(self, superseded: Callable[[], bool]) -> None:
-        with collect():
+        with collect(), interruptible(lambda: self._check(superseded)):
             try:
                 styles = Styles.for_manuscript(self.manuscript, self.styles)
                 keep_layouts(self.manuscript, self.outdir, styles, self.profile, self.kept, superseded)
             except PamphleteerError:
                 pass  # a build says what is wrong
+            except _Superseded:
+                pass  # saved again, or stopped: the piece half laid out is not kept
 
     def _publish(self, event: str, change: Callable[[], None]) -> None:
         with self._condition:

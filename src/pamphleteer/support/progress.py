@@ -35,3 +35,24 @@ def listened(listener: Callable[[Step], None]) -> Iterator[None]:
 def step(stage: str, done: int | None = None, total: int | None = None) -> None:
     for listener in _listeners:
         listener(Step(stage, done, total))
+
+
+# Asked between the small steps of a long one (each page laid out), where nothing is shown:
+# whoever started the build may stop it there by raising (the preview, when it is saved
+# again or stopped, should not wait for the rest of a long piece).
+_checks: list[Callable[[], None]] = []
+
+
+@contextmanager
+def interruptible(check: Callable[[], None]) -> Iterator[None]:
+    """`check()` runs at every checkpoint inside the block; what it raises stops the build."""
+    _checks.append(check)
+    try:
+        yield
+    finally:
+        _checks.remove(check)
+
+
+def checkpoint() -> None:
+    for check in list(_checks):
+        check()
