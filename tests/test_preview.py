@@ -227,12 +227,20 @@ def test_an_editor_writing_twice_causes_one_build(tmp_path):
         running.close()
 
 
+def preview_process(manuscript: Path) -> subprocess.Popen:
+    """`pamphleteer preview` as a user starts it from a terminal: Ctrl-C (SIGINT) reaches
+    it. A test run started in the background by a shell (`make test &`) ignores SIGINT,
+    and a program started from it would inherit that; Python then never hears Ctrl-C."""
+    return subprocess.Popen([sys.executable, "-m", "pamphleteer", "preview", str(manuscript),
+                             "--no-open", "--port", "0", "--jobs", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
 def test_ctrl_c_stops_it_cleanly(tmp_path):
     draw_image(tmp_path / "images" / "purse.png", size=(600, 400))
     manuscript = write_manuscript(tmp_path, text(), FRONT)
-    process = subprocess.Popen([sys.executable, "-m", "pamphleteer", "preview", str(manuscript),
-                                "--no-open", "--port", "0", "--jobs", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = preview_process(manuscript)
     try:
         first = process.stdout.readline()
         url = re.search(r"at (http://\S+/) ", first)[1]
@@ -261,9 +269,7 @@ def test_an_author_sees_an_edit_and_a_problem_in_a_browser(tmp_path):
     assert missing_tools() == [], "make test installs them"
     draw_image(tmp_path / "book" / "images" / "purse.png", size=(600, 400))
     manuscript = write_manuscript(tmp_path / "book", text(), FRONT)
-    process = subprocess.Popen([sys.executable, "-m", "pamphleteer", "preview", str(manuscript),
-                                "--no-open", "--port", "0", "--jobs", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = preview_process(manuscript)
     try:
         url = re.search(r"at (http://\S+/) ", process.stdout.readline())[1]
         script = Path(__file__).parent / "browser" / "drive-preview.mjs"
@@ -273,7 +279,10 @@ def test_an_author_sees_an_edit_and_a_problem_in_a_browser(tmp_path):
         report = json.loads(driven.stdout)
     finally:
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=20)
+        try:
+            process.communicate(timeout=20)
+        finally:
+            process.kill()  # never left running, whatever failed
     assert "lantern" in report["before"]["text"]
     assert "weathervane" in report["edited"]["text"]
     assert abs(report["edited"]["scroll"] - report["before"]["scroll"]) <= 2
