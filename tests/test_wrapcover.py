@@ -184,6 +184,17 @@ def test_without_an_isbn_the_kdp_barcode_area_is_left_white(front, tmp_path):
     assert decoded(rendered(pdf)) == {}
 
 
+def test_a_print_shops_plus_cover_without_an_isbn_shows_no_empty_barcode_box(front, tmp_path):
+    plain = read_book(write_manuscript(tmp_path, "Text.\n", "title: No Number\ndate: 2026-01-01"))
+    sheet, pdf = cover(plain, "press", 16, front)
+    image = rendered(pdf, dpi=72)
+    room = sheet.bleed + 7.0  # press: room for crop marks
+    box = [round((value + room) / INCH * 72) + shrink for value, shrink in
+           zip((sheet.barcode.left, sheet.barcode.top, sheet.barcode.right, sheet.barcode.bottom),
+               (1, 1, -1, -1), strict=True)]
+    assert (255, 255, 255) not in {colour for _, colour in image.crop(box).getcolors(10_000)}
+
+
 def test_a_press_plus_cover_has_an_outside_and_an_inside_and_no_spine(front, tmp_path):
     book = read_book(write_manuscript(tmp_path, "Text.\n", FRONT + "\n  inside: Printed on recycled paper."))
     sheet, pdf = cover(book, "press", 16, front)
