@@ -116,24 +116,31 @@ def build_cover(manuscript: Path, outdir: Path, styles: Styles | None = None, pr
     styles = styles or Styles.for_manuscript(Path(manuscript))
     book = read_book(Path(manuscript), strict, build_cache(outdir), styles)
     name = print_profile_name(book, styles, profile)
-    chosen = choose_profile(book, styles, name)
-    paper = paper or book.metadata.cover.paper
-    cover_sheet(chosen, 0, paper, source=book.source)  # no cover, or an unknown paper: before building
+    cover_sheet(choose_profile(book, styles, name), 0, paper or book.metadata.cover.paper,
+                source=book.source)  # no cover, or an unknown paper: said before building
     own = name == choose_profile(book, styles).name
     interior = build(manuscript, outdir, ("pdf",), styles, None if own else name, strict, jobs)
+    cover, problems = cover_for(book, interior.outputs["pdf"], outdir, styles, name, paper, strict)
+    return BuildResult(book, {"pdf": interior.outputs["pdf"], "print-cover": cover},
+                       [*interior.problems, *problems])
+
+
+def cover_for(book: Book, interior: Path, outdir: Path, styles: Styles, profile: str,
+              paper: str | None = None, strict: bool = False) -> tuple[Path, list[Problem]]:
+    """The print cover of `profile` for the interior already built, and the problems found."""
+    chosen = choose_profile(book, styles, profile)
     with collect() as found, outputs_held():
-        built = interior.outputs["pdf"]
-        sheet = cover_sheet(chosen, page_count(built), paper, built.name)
+        sheet = cover_sheet(chosen, page_count(interior), paper or book.metadata.cover.paper,
+                            interior.name, book.source)
         front = (None if book.metadata.cover_image
                  else generated_front(book, styles, sheet, build_cache(outdir)))
         step("writing the cover")
         with stage("cover"):
             pdf = write_cover(book, sheet, chosen, styles, front, _created(book))
-        outputs = {"pdf": interior.outputs["pdf"],
-                   "print-cover": write_output(outdir / f"{book.stem}-cover-{name}.pdf", pdf)}
+        path = write_output(outdir / f"{book.stem}-cover-{profile}.pdf", pdf)
         if strict and found.warnings:
             raise StrictFailure(len(found.warnings))
-    return BuildResult(book, outputs, [*interior.problems, *found.found])
+    return path, found.found
 
 
 def page_count(pdf: Path) -> int:

@@ -15,13 +15,13 @@ from ..check.files import check_files
 from ..model import Book
 from ..pdf.booklet import make_booklet
 from ..pdf.profiles import load_profile
-from ..pipeline import build, build_cover, choose_profile
+from ..pipeline import build, choose_profile, cover_for, print_profile_name
 from ..problems import fail
 from ..read.manuscript import read_book
 from ..support.cache import Cache
 from ..support.styles import Styles
 from .catalogue import write_catalogue
-from .release import PRINT_DEFAULT, Outcome, make_release, refuse_another_book
+from .release import Outcome, make_release, refuse_another_book
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # pamphleteer's own code: a new version of it may make different files
@@ -61,7 +61,7 @@ def plan_release(book: Book, build_dir: Path, styles: Styles, asked: str | None)
     """The digital PDF is the one `make` builds when the manuscript chooses no print
     profile; the print PDF is the profile asked for, else the manuscript's, else press."""
     own = choose_profile(book, styles).name
-    chosen = asked or (own if own != "digital" else PRINT_DEFAULT)
+    chosen = print_profile_name(book, styles, asked)
     load_profile(chosen, styles)  # an unknown profile stops here, before any building
 
     def pdf(profile: str) -> tuple[Path, str | None]:
@@ -98,7 +98,7 @@ def build_stale(plan: Plan, build_dir: Path, styles: Styles) -> None:
             build(book, build_dir, ("pdf",), styles, plan.profiles[kind], strict=True)
     cover, printed = plan.files["print-cover"], plan.files["print-pdf"]
     if stale(cover) or cover.stat().st_mtime < printed.stat().st_mtime:
-        build_cover(book, build_dir, styles, plan.print_profile, strict=True)
+        cover_for(plan.book, printed, build_dir, styles, plan.print_profile, strict=True)  # as built above
     booklet, digital = plan.files["booklet-pdf"], plan.files["pdf"]
     if stale(booklet) or booklet.stat().st_mtime < digital.stat().st_mtime:
         make_booklet(digital, booklet)

@@ -36,7 +36,6 @@ from .versions import next_version
 RECORD = "release.json"
 SUMS = "SHA256SUMS"
 THUMBNAIL_WIDTH = 320  # pixels: a cover 160 CSS pixels wide on a 2× phone screen
-PRINT_DEFAULT = "press"  # the print edition when the manuscript chooses only the digital one
 
 
 @dataclass(frozen=True)
