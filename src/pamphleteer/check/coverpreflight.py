@@ -21,15 +21,11 @@ preflight is run with.
 
 from __future__ import annotations
 
-import ctypes
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -37,6 +33,7 @@ from ..model import Book, Box, CoverSheet, Trim
 from ..pdf.profiles import load_profile
 from ..pdf.wrap import INFO_KEY, PRINT_PPI, cover_sheet
 from ..problems import PamphleteerError, Problem, counted
+from ..support.pdfpages import page_contents
 from ..support.styles import DEFAULTS, Styles
 from .findings import Report
 from .preflight import with_accepted
@@ -385,53 +382,12 @@ def _sample(chars: list[Char], indices: Iterable[int]) -> str:
 
 def _sheet_pages(pdf: Path) -> list[SheetPage]:
     """What each page prints, in the sheet's millimetres (from the top left of its TrimBox)."""
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        pages = []
-        for index in range(len(document)):
-            page = document[index]
-            trim = page.get_trimbox()
-            pages.append(SheetPage(_chars(page, trim), *_objects(page, trim)))
-            page.close()
-        return pages
-    finally:
-        document.close()
+    return [SheetPage([Char(c.text, _to_sheet(c.box, page.trim), c.font) for c in page.chars],
+                      [Picture(_to_sheet(p.box, page.trim), p.pixels) for p in page.pictures],
+                      [Drawing(_to_sheet(d.box, page.trim), d.fill) for d in page.drawings or []])
+            for page in page_contents(pdf, fonts=True, drawings=True)]
 
 
 def _to_sheet(box: tuple[float, float, float, float], trim: tuple[float, ...]) -> Box:
     left, bottom, right, top = box
     return Box((left - trim[0]) / MM, (trim[3] - top) / MM, (right - left) / MM, (top - bottom) / MM)
-
-
-def _chars(page, trim) -> list[Char]:
-    text = page.get_textpage()
-    name = ctypes.create_string_buffer(256)
-    flags = ctypes.c_int()
-    try:
-        chars = []
-        for i in range(text.count_chars()):
-            pdfium_c.FPDFText_GetFontInfo(text.raw, i, name, len(name), ctypes.byref(flags))
-            font = re.sub(r"[^a-z0-9]", "", name.value.decode("utf-8", "replace").split("+")[-1].lower())
-            box = _to_sheet(text.get_charbox(i, loose=True), trim)
-            chars.append(Char(text.get_text_range(i, 1), box, font))
-        return chars
-    finally:
-        text.close()
-
-
-def _objects(page, trim) -> tuple[list[Picture], list[Drawing]]:
-    """The pictures and the paths the page draws itself (WeasyPrint draws inline, SVG too)."""
-    pictures, drawings = [], []
-    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    for obj in page.get_objects(max_depth=0):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            pictures.append(Picture(_to_sheet(obj.get_bounds(), trim), tuple(obj.get_px_size())))
-        elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            pdfium_c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill_mode), ctypes.byref(stroke))
-            fill = None
-            if fill_mode.value and pdfium_c.FPDFPageObj_GetFillColor(
-                    obj.raw, *(ctypes.byref(v) for v in (red, green, blue, alpha))):
-                fill = (red.value, green.value, blue.value)
-            drawings.append(Drawing(_to_sheet(obj.get_bounds(), trim), fill))
-    return pictures, drawings
