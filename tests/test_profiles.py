@@ -3,6 +3,7 @@
 import hashlib
 import re
 import shutil
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -162,50 +163,52 @@ def test_an_unknown_profile_lists_the_known_ones(tmp_path):
         load_profile("glossy", DEFAULTS)
 
 
-def test_a_bad_profile_file_names_the_line(tmp_path):
+def own_profile(tmp_path: Path, text: str) -> tuple[Path, Styles]:
+    """styles/profiles/mine.yaml in a styles folder of the book's own, beside ours."""
     styles = tmp_path / "styles"
-    shutil.copytree(DEFAULT_STYLES, styles)
+    shutil.copytree(DEFAULT_STYLES, styles, dirs_exist_ok=True)
     path = styles / "profiles" / "mine.yaml"
-    path.write_text("trim: A5\nbleed-edges: sideways\n")
+    path.write_text(text)
+    return path, Styles.with_own(styles)
+
+
+def problems_loading(styles: Styles) -> PamphleteerError:
     with pytest.raises(PamphleteerError) as caught:
-        load_profile("mine", Styles.with_own(styles))
-    assert str(caught.value) == (f"{path}:2: error: 'bleed-edges' must be 'all' or 'outer', "
+        load_profile("mine", styles)
+    return caught.value
+
+
+def test_a_bad_profile_file_names_the_line(tmp_path):
+    path, styles = own_profile(tmp_path, "trim: A5\nbleed-edges: sideways\n")
+    assert str(problems_loading(styles)) == (f"{path}:2: error: 'bleed-edges' must be 'all' or 'outer', "
                                  "not 'sideways' [PROFILE-006]")
 
 
 def test_every_mistake_in_a_profile_is_reported_at_once_with_its_line(tmp_path):
-    styles = tmp_path / "styles"
-    shutil.copytree(DEFAULT_STYLES, styles)
-    path = styles / "profiles" / "mine.yaml"
-    path.write_text("# my print shop\ndescription: mine\nbleeed: 3mm\ntrim: A5\n"
-                    "safe-zone: 5 millimetres\ncrop-marks: yes please\n"
-                    "output-intent: /nowhere/cmyk.icc\n")
-    with pytest.raises(PamphleteerError) as caught:
-        load_profile("mine", Styles.with_own(styles))
-    found = [(p.line, p.code, p.message) for p in caught.value.problems]
+    path, styles = own_profile(tmp_path, "# my print shop\ndescription: mine\nbleeed: 3mm\ntrim: A5\n"
+                               "safe-zone: 5 millimetres\ncrop-marks: yes please\n"
+                               "output-intent: /nowhere/cmyk.icc\n")
+    error = problems_loading(styles)
+    found = [(p.line, p.code, p.message) for p in error.problems]
     assert [(line, code) for line, code, _ in found] == [
         (3, "PROFILE-004"), (5, "PROFILE-008"), (6, "PROFILE-007"), (7, "PROFILE-010")]
     assert "unknown profile key 'bleeed' (did you mean 'bleed'?)" in found[0][2]
     assert "'5 millimetres' is not a length" in found[1][2]
-    assert all(str(p).startswith(f"{path}:{p.line}: error: ") for p in caught.value.problems)
+    assert all(str(p).startswith(f"{path}:{p.line}: error: ") for p in error.problems)
 
 
 def test_the_mistakes_of_a_profiles_cover_block_are_reported_at_once_with_their_lines(tmp_path):
-    styles = tmp_path / "styles"
-    shutil.copytree(DEFAULT_STYLES, styles)
-    path = styles / "profiles" / "mine.yaml"
-    path.write_text("trim: 6x9\nbinding: perfect\ncover:\n  paper-white: 0.002252in\n"
-                    "  paper-thick: a lot\n  paper: white\n  spine-text-form: 80\n"
-                    "  barcode-width: [2, in]\n  bleed: 0.125in\n")
-    with pytest.raises(PamphleteerError) as caught:
-        load_profile("mine", Styles.with_own(styles))
-    found = [(p.line, p.code) for p in caught.value.problems]
-    assert found == [(5, "PROFILE-008"), (7, "PROFILE-012"), (8, "PROFILE-011")]
-    assert "did you mean 'spine-text-from'?" in caught.value.problems[1].message
+    path, styles = own_profile(tmp_path, "trim: 6x9\nbinding: perfect\ncover:\n  paper-white: 0.002252in\n"
+                               "  paper-thick: a lot\n  paper: white\n  spine-text-form: 80\n"
+                               "  barcode-width: [2, in]\n  bleed: 0.125in\n")
+    error = problems_loading(styles)
+    assert [(p.line, p.code) for p in error.problems] == [(5, "PROFILE-008"), (7, "PROFILE-012"),
+                                                         (8, "PROFILE-011")]
+    assert "did you mean 'spine-text-from'?" in error.problems[1].message
     path.write_text("trim: 6x9\ncover:\n  paper-white: 0.002252in\n  paper: glossy\n")
     expected = r"mine.yaml:4: error: 'paper' under 'cover' must name one of the papers given \(white\), "
     with pytest.raises(PamphleteerError, match=expected + r"not 'glossy' \[PROFILE-013\]"):
-        load_profile("mine", Styles.with_own(styles))
+        load_profile("mine", styles)
 
 
 def test_press_text_is_black_ink_only_with_no_links_or_interpolation(built):
