@@ -133,9 +133,15 @@ def _add_cff_glyphs(base: TTFont, others: list[TTFont]) -> bool:
             theirs = other_top.CharStrings[their_name]
             if _is_empty(charstrings[name], known) and not _is_empty(theirs, known):
                 ours = charstrings[name]
-                charstrings[name] = T2CharString(program=list(theirs.program), private=ours.private,
-                                                 globalSubrs=ours.globalSubrs)
+                charstrings[name] = _copy(theirs, ours.private, ours.globalSubrs)
     return True
+
+
+def _copy(charstring, private, global_subrs) -> T2CharString:
+    """`charstring` in another font: its bytes as they are, where it has not been read."""
+    if charstring.bytecode is not None:
+        return T2CharString(bytecode=charstring.bytecode, private=private, globalSubrs=global_subrs)
+    return T2CharString(program=list(charstring.program), private=private, globalSubrs=global_subrs)
 
 
 def _add_truetype_glyphs(base: TTFont, others: list[TTFont]) -> bool:
@@ -168,15 +174,21 @@ def _widths_encoding(private) -> tuple:
 def _is_empty(charstring, known: dict[bytes, bool]) -> bool:
     """A glyph the subset left without an outline (WeasyPrint's subsets are desubroutinised,
     so a glyph's bytes say it all). The glyphs left out are the same few bytes over and
-    over: `known` remembers what bytes were read as, to read each only once."""
+    over: `known` remembers what bytes were read as, to read each only once. A copy is
+    read, not the glyph: a glyph read must be written again, token by token, when the
+    font is saved, which took a sixth of a small book's build."""
     code = charstring.bytecode
-    if code is None or code not in known:
-        charstring.decompile()
-        empty = [token for token in charstring.program if isinstance(token, str)] == ["endchar"]
-        if code is None:
-            return empty
-        known[code] = empty
+    if code is None:
+        return _only_endchar(charstring.program)
+    if code not in known:
+        copy = T2CharString(bytecode=code, private=charstring.private, globalSubrs=charstring.globalSubrs)
+        copy.decompile()
+        known[code] = _only_endchar(copy.program)
     return known[code]
+
+
+def _only_endchar(program: list) -> bool:
+    return [token for token in program if isinstance(token, str)] == ["endchar"]
 
 
 # ---- widths and text --------------------------------------------------------------------
