@@ -20,10 +20,23 @@ from generate import PHOTO_SIZES, counts, generate, generate_pamphlet, pamphlet_
 from run_once import made_once
 
 
+def _a_fifth(draw, photograph):
+    """The generator's drawing functions, drawing a fifth as wide and high."""
+    return (lambda size, kind, rng: draw((size[0] // 5, size[1] // 5), kind, rng),
+            lambda size, rng: photograph((size[0] // 5, size[1] // 5), rng))
+
+
 @pytest.fixture(scope="module")
 @made_once
 def large(tmp_path_factory) -> Path:
-    return generate(tmp_path_factory.mktemp("large"), 1)
+    """The large manuscript, its pictures drawn a fifth as wide and high: its text is what
+    the counts are about, and pictures at full size take seconds to draw (the full size is
+    pinned below, on one picture of each kind)."""
+    with pytest.MonkeyPatch.context() as patch:
+        small = _a_fifth(generator._picture, generator._photograph)
+        patch.setattr(generator, "_picture", small[0])
+        patch.setattr(generator, "_photograph", small[1])
+        return generate(tmp_path_factory.mktemp("large"), 1)
 
 
 @pytest.fixture
@@ -31,11 +44,9 @@ def small_pictures(monkeypatch):
     """The generator drawing its pictures and photographs a fifth as wide and high: the
     same drawing code, in a twenty-fifth of the time. For the tests that do not look at
     the pictures' size (the text differs a little: smaller pictures draw other random numbers)."""
-    draw, photograph = generator._picture, generator._photograph
-    monkeypatch.setattr(generator, "_picture", lambda size, kind, rng: draw(
-        (size[0] // 5, size[1] // 5), kind, rng))
-    monkeypatch.setattr(generator, "_photograph", lambda size, rng: photograph(
-        (size[0] // 5, size[1] // 5), rng))
+    small = _a_fifth(generator._picture, generator._photograph)
+    monkeypatch.setattr(generator, "_picture", small[0])
+    monkeypatch.setattr(generator, "_photograph", small[1])
 
 
 def test_the_generator_makes_the_same_bytes_every_time(small_pictures, tmp_path):
@@ -61,15 +72,21 @@ def test_the_large_manuscript_has_the_counts_asked_for(large):
     assert len(set(headings)) < len(headings) / 10
 
 
-def test_its_pictures_are_jpeg_png_with_transparency_and_svg_mostly_large_at_300_ppi(large):
+def test_its_pictures_are_jpeg_png_with_transparency_and_svg_mostly_large(large):
     pictures = sorted((large.parent / "images").iterdir())
     kinds = {suffix: [p for p in pictures if p.suffix == suffix] for suffix in (".jpg", ".png", ".svg")}
     assert all(len(found) == 40 for found in kinds.values())
     rasters = [Image.open(path) for path in kinds[".jpg"] + kinds[".png"]]
     assert all(image.mode == "RGBA" for image in rasters if image.format == "PNG")
-    large_ones = [image for image in rasters if image.size == (2400, 1600)]
+    large_ones = [image for image in rasters if image.size == (2400 // 5, 1600 // 5)]  # a fifth: above
     assert len(large_ones) >= 0.75 * len(rasters)
-    assert all(round(image.info["dpi"][0]) == 300 for image in large_ones)
+
+
+@pytest.mark.parametrize(("number", "kind"), [(1, "PNG"), (3, "JPEG")])
+def test_a_large_picture_is_2400_by_1600_at_300_ppi(tmp_path, number, kind):
+    markdown = generator._write_figure(tmp_path, number, generator.random.Random(1))
+    with Image.open(tmp_path / re.search(r"images/(\S+)", markdown)[1]) as image:
+        assert (image.format, image.size, round(image.info["dpi"][0])) == (kind, (2400, 1600), 300)
 
 
 def test_the_large_manuscript_reads_as_a_book_without_a_warning(large):
