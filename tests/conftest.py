@@ -112,13 +112,6 @@ def sample(tmp_path_factory, shared_cache_folder) -> Built:
     return once(tmp_path_factory, "sample", lambda folder: _build(SAMPLE, folder, shared_cache_folder))
 
 
-@pytest.fixture(scope="session")
-def sample_press(tmp_path_factory, shared_cache_folder) -> Built:
-    """The sample's PDF for the press profile (and its EPUB, the same as the sample's)."""
-    return once(tmp_path_factory, "sample-press",
-                lambda folder: _build(SAMPLE, folder, shared_cache_folder, profile="press"))
-
-
 def copy_chapters(folder: Path) -> Path:
     """The chapters fixture and its pictures in `folder`; its manuscript."""
     shutil.copy(FIXTURES / "chapters.md", folder)

@@ -69,17 +69,22 @@ def test_a_pdf_built_for_another_profile_has_the_wrong_boxes_and_fonts(sample):
     assert ("PRINT-031", "error") in found  # and fewer than 24 pages
 
 
-def test_a_folded_booklet_is_padded_to_a_multiple_of_four_before_the_back_page(sample, sample_press):
-    pdf = sample_press.pdf
+def test_a_folded_booklet_is_padded_to_a_multiple_of_four_before_the_back_page(tmp_path):
+    text = " ".join(f"word{n}" for n in range(260))
+    path = write_manuscript(tmp_path, "".join(f"## Part {n}\n\n{text}\n\n" for n in range(1, 4)),
+                            "title: Folded\ndate: 2026-01-01")
+    digital = build(path, tmp_path / "out", ("pdf",)).outputs["pdf"]
+    pdf = build(path, tmp_path / "out", ("pdf",), profile="press").outputs["pdf"]
     texts = page_texts(pdf)
+    digital_count = len(PdfReader(digital).pages)
+    assert digital_count % 4 != 0  # so that there is something to pad
     assert len(texts) % 4 == 0
     assert texts[-1].strip().startswith("Colophon")
-    digital_count = len(PdfReader(sample.pdf).pages)
     blanks = texts[digital_count - 1:-1]
     assert all(not t.strip() for t in blanks) and len(blanks) == -digital_count % 4
-    assert not [f for f in preflight(pdf, profile("press"), sample.book).findings
-                if f.code.startswith("PRINT-03")]
-    unpadded = preflight(sample.pdf, profile("press"), sample.book)
+    book = read_book(path)
+    assert not [f for f in preflight(pdf, profile("press"), book).findings if f.code.startswith("PRINT-03")]
+    unpadded = preflight(digital, profile("press"), book)
     assert ("PRINT-032", "warning") in codes(unpadded)
 
 
