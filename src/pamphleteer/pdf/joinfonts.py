@@ -12,6 +12,7 @@ are the same bytes in every piece and are simply kept once.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zlib
 
@@ -119,29 +120,35 @@ def _union_of_glyphs(programs: list[bytes]) -> bytes | None:
 
 
 def _add_cff_glyphs(base: TTFont, others: list[TTFont]) -> bool:
-    top = base["CFF "].cff.topDictIndex[0]
+    cff = base["CFF "].cff
+    top = cff.topDictIndex[0]
     if hasattr(top, "FDArray"):  # CID-keyed: several private dictionaries
         return False
-    charstrings = top.CharStrings
+    ours = _glyph_bytes(top.CharStrings)
     known: dict[bytes, bool] = {}
     for other in others:
         other_top = other["CFF "].cff.topDictIndex[0]
         if _widths_encoding(other_top.Private) != _widths_encoding(top.Private):
             return False  # the charstrings' widths would be read against another base
-        their_order = other.getGlyphOrder()
-        for name, their_name in zip(base.getGlyphOrder()[:len(their_order)], their_order, strict=True):
-            theirs = other_top.CharStrings[their_name]
-            if _is_empty(charstrings[name], known) and not _is_empty(theirs, known):
-                ours = charstrings[name]
-                charstrings[name] = _copy(theirs, ours.private, ours.globalSubrs)
+        for glyph, theirs in enumerate(_glyph_bytes(other_top.CharStrings)):  # the same ids as ours
+            if _is_empty(ours[glyph], top, known) and not _is_empty(theirs, top, known):
+                ours[glyph] = theirs
+                top.CharStrings[top.charset[glyph]] = T2CharString(
+                    bytecode=theirs, private=top.Private, globalSubrs=cff.GlobalSubrs)
     return True
 
 
-def _copy(charstring, private, global_subrs) -> T2CharString:
-    """`charstring` in another font: its bytes as they are, where it has not been read."""
-    if charstring.bytecode is not None:
-        return T2CharString(bytecode=charstring.bytecode, private=private, globalSubrs=global_subrs)
-    return T2CharString(program=list(charstring.program), private=private, globalSubrs=global_subrs)
+def _glyph_bytes(charstrings) -> list[bytes]:
+    """Each glyph's charstring as the subset wrote it, by glyph id: read in one piece from
+    the font's data, not glyph by glyph through fontTools (thousands of glyphs, nearly
+    all of them empty, in each piece's subset), which took a sixth of a small book's build."""
+    index = charstrings.charStringsIndex
+    offsets = index.offsets
+    if not offsets:
+        return []
+    index.file.seek(index.offsetBase + offsets[0])
+    data = index.file.read(offsets[-1] - offsets[0])
+    return [data[start - offsets[0]:end - offsets[0]] for start, end in itertools.pairwise(offsets)]
 
 
 def _add_truetype_glyphs(base: TTFont, others: list[TTFont]) -> bool:
@@ -171,24 +178,15 @@ def _widths_encoding(private) -> tuple:
     return getattr(private, "defaultWidthX", 0), getattr(private, "nominalWidthX", 0)
 
 
-def _is_empty(charstring, known: dict[bytes, bool]) -> bool:
+def _is_empty(code: bytes, top, known: dict[bytes, bool]) -> bool:
     """A glyph the subset left without an outline (WeasyPrint's subsets are desubroutinised,
     so a glyph's bytes say it all). The glyphs left out are the same few bytes over and
-    over: `known` remembers what bytes were read as, to read each only once. A copy is
-    read, not the glyph: a glyph read must be written again, token by token, when the
-    font is saved, which took a sixth of a small book's build."""
-    code = charstring.bytecode
-    if code is None:
-        return _only_endchar(charstring.program)
+    over: `known` remembers what bytes were read as, to read each only once."""
     if code not in known:
-        copy = T2CharString(bytecode=code, private=charstring.private, globalSubrs=charstring.globalSubrs)
-        copy.decompile()
-        known[code] = _only_endchar(copy.program)
+        charstring = T2CharString(bytecode=code, private=top.Private, globalSubrs=top.GlobalSubrs)
+        charstring.decompile()
+        known[code] = [token for token in charstring.program if isinstance(token, str)] == ["endchar"]
     return known[code]
-
-
-def _only_endchar(program: list) -> bool:
-    return [token for token in program if isinstance(token, str)] == ["endchar"]
 
 
 # ---- widths and text --------------------------------------------------------------------
