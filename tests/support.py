@@ -126,6 +126,36 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+@dataclass(frozen=True)
+class PlumbedPage:
+    """A page as pdfplumber reads it: its characters (text, fontname, size, x0, x1, top),
+    how many pictures and curves it draws, its text, and the text of its top 14 mm."""
+    chars: tuple[dict, ...]
+    images: int
+    curves: int
+    text: str
+    head: str
+
+
+_plumbed: dict[str, list[PlumbedPage]] = {}
+
+
+def plumbed(pdf: Path) -> list[PlumbedPage]:
+    """Every page of `pdf` read by pdfplumber once per process (by its bytes): reading
+    the characters of a book's pages takes seconds, and many tests ask of the same PDF.
+    Shared, so not to be changed."""
+    key = hashlib.sha256(Path(pdf).read_bytes()).hexdigest()
+    if key not in _plumbed:
+        with pdfplumber.open(pdf) as document:
+            _plumbed[key] = [PlumbedPage(
+                tuple({name: char[name] for name in ("text", "fontname", "size", "x0", "x1", "top")}
+                      for char in page.chars),
+                len(page.images), len(page.curves), page.extract_text() or "",
+                page.crop((0, 0, page.width, 14 * 72 / 25.4)).extract_text() or "")
+                for page in document.pages]
+    return _plumbed[key]
+
+
 def note_calls(pdf: Path, body_size: float = 11.0) -> list[set[int]]:
     """For each page, the note numbers called on it: runs of small raised digits in the text."""
     return _once("calls", pdf, _note_calls, body_size)
@@ -133,23 +163,22 @@ def note_calls(pdf: Path, body_size: float = 11.0) -> list[set[int]]:
 
 def _note_calls(pdf: Path, body_size: float) -> list[set[int]]:
     calls = []
-    with pdfplumber.open(pdf) as document:
-        for page in document.pages:
-            numbers, run, last = set(), "", None
-            for char in page.chars:
-                small = char["size"] < body_size * 0.75 and char["text"].isdigit()
-                adjacent = (last is not None and abs(char["x0"] - last["x1"]) < 1
-                            and abs(char["top"] - last["top"]) < 1)
-                if small and (not run or adjacent):
-                    run += char["text"]
-                else:
-                    if run:
-                        numbers.add(int(run))
-                    run = char["text"] if small else ""
-                last = char
-            if run:
-                numbers.add(int(run))
-            calls.append(numbers)
+    for page in plumbed(pdf):
+        numbers, run, last = set(), "", None
+        for char in page.chars:
+            small = char["size"] < body_size * 0.75 and char["text"].isdigit()
+            adjacent = (last is not None and abs(char["x0"] - last["x1"]) < 1
+                        and abs(char["top"] - last["top"]) < 1)
+            if small and (not run or adjacent):
+                run += char["text"]
+            else:
+                if run:
+                    numbers.add(int(run))
+                run = char["text"] if small else ""
+            last = char
+        if run:
+            numbers.add(int(run))
+        calls.append(numbers)
     return calls
 
 

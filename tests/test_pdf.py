@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from pamphleteer.check.pdf import font_is_embedded, pdf_fonts
 from pamphleteer.pipeline import build
 
-from support import flat, note_calls, page_texts, write_manuscript
+from support import flat, note_calls, page_texts, plumbed, write_manuscript
 
 A5 = (419.53, 595.28)  # points
 
@@ -61,9 +61,8 @@ def test_every_font_is_embedded(any_book):
 
 
 def test_the_text_is_set_in_linux_libertine(any_book):
-    with pdfplumber.open(any_book.pdf) as document:
-        names = {char["fontname"].split("+")[-1] for page in document.pages for char in page.chars
-                 if not page.images and not page.curves}  # pictures may bring their own fonts
+    names = {char["fontname"].split("+")[-1] for page in plumbed(any_book.pdf) for char in page.chars
+             if not page.images and not page.curves}  # pictures may bring their own fonts
     assert names and all(name.startswith("Linux-Libertine-O") for name in names), names
 
 
@@ -102,9 +101,7 @@ def test_title_page_has_no_folio_or_running_head(any_book):
 
 def running_heads(pdf) -> dict[int, str]:
     """The text in each page's top margin, by page number."""
-    with pdfplumber.open(pdf) as document:
-        return {number: flat(page.crop((0, 0, page.width, 14 * 72 / 25.4)).extract_text() or "")
-                for number, page in enumerate(document.pages, start=1)}
+    return {number: flat(page.head) for number, page in enumerate(plumbed(pdf), start=1)}
 
 
 def test_running_heads_book_title_left_current_section_right(sample):
@@ -142,8 +139,7 @@ def test_page_numbers_are_printed_from_the_contents_on(any_book):
 
 
 def test_figures_are_printed_with_caption_and_credit_on_their_page(any_book):
-    with pdfplumber.open(any_book.pdf) as document:
-        pages = [(flat(p.extract_text() or ""), len(p.images)) for p in document.pages]
+    pages = [(flat(page.text), page.images) for page in plumbed(any_book.pdf)]
     for figure in any_book.book.figures:
         caption = re.sub(r"<[^>]+>", "", figure.caption_html)
         credit = re.sub(r"<[^>]+>", "", figure.credit_html).upper()
