@@ -26,6 +26,11 @@ from support import FIXTURES, SAMPLE, draw_image
 # findings. Set for every EPUBCheck the tests start, in-process or through make.
 os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
+# pytest-xdist's workers keep every core busy already: a build the tests start (`make`,
+# `pamphleteer build`) lays its chapters out in its own process, as with --jobs 1, rather
+# than start worker processes to share the same cores. tests/test_jobs.py asks for them.
+os.environ["PAMPHLETEER_JOBS"] = "1"
+
 
 _KEPT = contextlib.ExitStack()  # what the run's first process keeps for all of it
 

@@ -114,6 +114,27 @@ def test_jobs_must_be_a_number_of_processes(tmp_path):
     assert "argument -j/--jobs: '0' is not a number of processes: give 1 or more" in result.stderr
 
 
+def test_pamphleteer_jobs_is_the_number_of_processes_when_jobs_is_not_given(monkeypatch):
+    from pamphleteer.cli import _default_jobs
+    from pamphleteer.support.cache import usable_cores
+
+    monkeypatch.setenv("PAMPHLETEER_JOBS", "3")
+    assert (_default_jobs(None), _default_jobs(2)) == (3, 2)
+    monkeypatch.delenv("PAMPHLETEER_JOBS")
+    assert _default_jobs(None) == usable_cores()
+
+
+def test_a_pamphleteer_jobs_that_is_not_a_number_is_a_one_line_error(tmp_path, monkeypatch, capsys):
+    from pamphleteer.cli import main
+
+    monkeypatch.setenv("PAMPHLETEER_JOBS", "many")
+    assert main(["build", str(write_manuscript(tmp_path, "Text.\n")), "-o", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: PAMPHLETEER_JOBS='many' is not a number of processes: set it to 1 or more, or leave "
+        "it out for one per core [JOBS-001]"]
+    assert not (tmp_path / "out").exists()
+
+
 def _command(pid: int) -> str:
     try:
         return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()

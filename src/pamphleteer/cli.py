@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .problems import PamphleteerError, Problem, collect
+from .problems import PamphleteerError, Problem, collect, fail
 from .support import progress, timings
 
 BUILT = ("epub", "pdf")  # pipeline.FORMATS, which this module does not load for a build with nothing to do
@@ -171,8 +171,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true",
                        help="no progress line on the terminal (problems are still printed)")
     build.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
-                       help="lay out up to N chapters side by side (default: one per core); "
-                            "the files are the same whatever N is")
+                       help="lay out up to N chapters side by side (default: PAMPHLETEER_JOBS, else "
+                            "one per core); the files are the same whatever N is")
     build.set_defaults(run=_build)
 
     cover = commands.add_parser(
@@ -245,7 +245,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="a styles folder whose files come first, as for build")
     preview.add_argument("--no-open", action="store_true", help="do not open a browser")
     preview.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
-                         help="lay out up to N chapters side by side (default: one per core)")
+                         help="lay out up to N chapters side by side (default: PAMPHLETEER_JOBS, "
+                              "else one per core)")
     preview.set_defaults(run=_preview)
 
     new = commands.add_parser("new", help="make a folder to write a new pamphlet in, ready to build")
@@ -273,10 +274,30 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
+JOBS = "PAMPHLETEER_JOBS"  # --jobs for every command that does not give it
+
+
+def _default_jobs(given: int | None) -> int:
+    """`--jobs` as given, else PAMPHLETEER_JOBS (a build server running several builds at
+    once sets 1), else one per core."""
+    if given:
+        return given
+    text = os.environ.get(JOBS, "").strip()
+    if not text:
+        from .support.cache import usable_cores
+
+        return usable_cores()
+    if not text.isdigit() or int(text) < 1:
+        raise fail("JOBS-001", f"{JOBS}='{text}' is not a number of processes: set it to 1 or more, "
+                   "or leave it out for one per core")
+    return int(text)
+
+
 def _build(args) -> int:
     from .support.stamps import Stamp
 
     formats = tuple(f for f in BUILT if getattr(args, f)) or BUILT
+    jobs = _default_jobs(args.jobs)
     stamp = None
     if Path(args.manuscript).is_file():  # else the build says what is wrong
         stamp = Stamp.for_build(args.manuscript, args.outdir, formats, args.profile, args.strict,
@@ -288,12 +309,10 @@ def _build(args) -> int:
                 _said(f"up to date: {path}")
             return 0
     from .pipeline import build
-    from .support.cache import usable_cores
     from .support.styles import Styles
 
     styles = Styles.for_manuscript(args.manuscript, args.styles)
-    result = build(args.manuscript, args.outdir, formats, styles, args.profile, args.strict,
-                   args.jobs or usable_cores())
+    result = build(args.manuscript, args.outdir, formats, styles, args.profile, args.strict, jobs)
     if stamp is not None and result.problems:
         stamp.forget()
     elif stamp is not None:
@@ -305,12 +324,11 @@ def _build(args) -> int:
 
 def _cover(args) -> int:
     from .pipeline import build_cover
-    from .support.cache import usable_cores
     from .support.styles import Styles
 
     styles = Styles.for_manuscript(args.manuscript, args.styles)
     result = build_cover(args.manuscript, args.outdir, styles, args.profile, args.paper, args.strict,
-                         usable_cores())
+                         _default_jobs(None))
     _said(f"wrote {result.outputs['print-cover']}")
     return 0
 
@@ -378,11 +396,10 @@ def _preview(args) -> int:
     from .preview.session import Session
     from .preview.watch import watch, watched_folders
     from .problems import fail
-    from .support.cache import usable_cores
 
     if not args.manuscript.is_file():
         raise fail("PREVIEW-002", "manuscript not found: check the path", args.manuscript)
-    session = Session(args.manuscript, args.outdir, args.profile, args.styles, args.jobs or usable_cores())
+    session = Session(args.manuscript, args.outdir, args.profile, args.styles, _default_jobs(args.jobs))
     try:
         server = PreviewServer(session, args.host, args.port)
     except OSError as error:
