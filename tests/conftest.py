@@ -14,12 +14,9 @@ from ace_reports import kept_ace
 from browser import stop_kept_browser
 from epubcheck_server import ReusedEpubCheck, kept_epubcheck
 from pamphleteer.model import Book
-from pamphleteer.pipeline import build
 from pamphleteer.problems import Problems, collect
 from pamphleteer.support import cache
 from run_once import once, run_folder
-
-from support import FIXTURES, SAMPLE, draw_image
 
 # EPUBCheck spends most of its time compiling its schemas, once per run: the JIT's
 # first tier does that in half the processor time of the full one, with the same
@@ -106,6 +103,8 @@ def shared_cache(shared_cache_folder) -> Iterator[Path]:
 
 
 def _build(manuscript: Path, outdir: Path, cache_folder: Path, **options) -> Built:
+    from pamphleteer.pipeline import build  # here: the run's first process (xdist's) never builds
+
     with cache_in(cache_folder):
         result = build(manuscript, outdir, **options)
     return Built(result.book, result.outputs.get("epub"), result.outputs.get("pdf"))
@@ -114,11 +113,15 @@ def _build(manuscript: Path, outdir: Path, cache_folder: Path, **options) -> Bui
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory, shared_cache_folder) -> Built:
     """The sample pamphlet in manuscript/, built once for the whole run."""
+    from support import SAMPLE
+
     return once(tmp_path_factory, "sample", lambda folder: _build(SAMPLE, folder, shared_cache_folder))
 
 
 def copy_chapters(folder: Path) -> Path:
     """The chapters fixture and its pictures in `folder`; its manuscript."""
+    from support import FIXTURES, draw_image
+
     shutil.copy(FIXTURES / "chapters.md", folder)
     draw_image(folder / "art" / "cover.jpg", size=(1000, 1600), colour="#8a3b2e")
     draw_image(folder / "images" / "loom.png", size=(1600, 1000), mode="RGBA")
@@ -137,6 +140,8 @@ def chapters(tmp_path_factory, shared_cache_folder) -> Built:
 def minimal(tmp_path_factory, shared_cache_folder) -> Built:
     """Only a title and a few paragraphs: no headings, notes or pictures."""
     def make(folder: Path) -> Built:
+        from support import FIXTURES
+
         shutil.copy(FIXTURES / "minimal.md", folder)
         return _build(folder / "minimal.md", folder / "out", shared_cache_folder)
 
