@@ -136,9 +136,12 @@ check: $(NAMES:%=check-%) ## EPUBCheck, Ace, and preflight of each PDF for its p
 
 # -n auto: a pytest-xdist worker per core; worksteal: a worker that runs out of tests
 # takes some from the end of another's list (the longest modules come first: conftest.py).
+# PYTHONDONTWRITEBYTECODE is emptied for the run: the suite starts some two hundred Python
+# processes (builds, make, workers), and without the __pycache__ folders (git ignores
+# them) each would compile pamphleteer's modules again, and pytest each test module.
 test: $(SETUP) $(ACE_CLI) $(AXE) ## run the whole test suite (EPUBCheck, Ace and axe included) and the linter
 	$(VENV)/bin/ruff check src tests bench
-	$(PYTHON) -m pytest -n auto --dist worksteal
+	PYTHONDONTWRITEBYTECODE= $(PYTHON) -m pytest -n auto --dist worksteal
 
 # The benchmark: a generated 120,000-word book and the sample, built and timed
 # against pandoc and bare WeasyPrint (bench/README.md). It takes a while.
